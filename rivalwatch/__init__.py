@@ -1,0 +1,1 @@
+"""RivalWatch: evidence-linked relations between militant groups, from open sources."""

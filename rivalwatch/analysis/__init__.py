@@ -1,0 +1,1 @@
+"""Analyses over extracted records and the store."""

@@ -1,0 +1,1 @@
+"""Writers: one pure function per output format."""

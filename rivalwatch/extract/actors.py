@@ -1,0 +1,90 @@
+"""Component `rivalwatch_actors`: find actor mentions.
+
+Aliases from the knowledge base are matched as token sequences (longest match
+wins); named organisations and people spaCy's NER finds that are not in the base
+become *discovered* actors. Mentions go to `doc.spans["rw_actors"]`, each span's
+`label_` the actor id and `id_` how it was found (`alias` or `ner`).
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..knowledge.load import KnowledgeBase, load_knowledge
+from ..models import Actor
+
+SPAN_KEY = "rw_actors"
+DISCOVERED_KEY = "rw_discovered"
+NER_KINDS = {"ORG": "organization", "PERSON": "person"}
+_CASE_SENSITIVE = re.compile(r"^[A-Z0-9.\-]{1,5}$")
+_LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_SLUG = re.compile(r"[^A-Z0-9]+")
+
+
+def _variants(alias: str) -> set[str]:
+    """An alias with curly and straight apostrophes both."""
+    return {alias, alias.replace("'", "\u2019"), alias.replace("\u2019", "'")}
+
+
+class ActorMatcher:
+    """Matches knowledge-base aliases, then adds NER-discovered actors."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        forces = kb.relation_cues.get("force_nouns", [])
+        for actor in kb.actors.values():
+            exact, folded = set(), set()
+            for alias in actor.aliases:
+                (exact if _CASE_SENSITIVE.match(alias) else folded).update(_variants(alias))
+            for adjective in kb.adjectives.get(actor.id, ()):
+                folded.update(f"{adjective} {force}" for force in forces)
+            if exact:
+                self.exact.add(actor.id, [nlp.make_doc(a) for a in sorted(exact)])
+            if folded:
+                self.folded.add(actor.id, [nlp.make_doc(a) for a in sorted(folded)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [
+            Span(doc, start, end, label=match_id, span_id="alias")
+            for matcher in (self.exact, self.folded)
+            for match_id, start, end in matcher(doc)
+        ]
+        spans = filter_spans(spans)
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        discovered: dict[str, list[str]] = {}
+        for ent in doc.ents:
+            kind = NER_KINDS.get(ent.label_)
+            if kind is None or any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            name = _LEADING.sub("", ent.text).strip()
+            actor_id = _SLUG.sub("_", name.upper()).strip("_")
+            if len(name) < 3 or not actor_id or not name[0].isupper():
+                continue
+            if actor_id in self.kb.actors:
+                actor_id += "_NER"
+            start = ent.start + (1 if ent[0].lower_ in ("the", "a", "an") else 0)
+            spans.append(Span(doc, start, ent.end, label=actor_id, span_id="ner"))
+            discovered[actor_id] = [name, kind]
+        doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
+        doc.user_data[DISCOVERED_KEY] = discovered
+        return doc
+
+
+def discovered_actors(doc: Doc) -> dict[str, Actor]:
+    """The actors NER found in `doc` that the knowledge base does not know."""
+    return {
+        actor_id: Actor(id=actor_id, name=name, kind=kind, aliases=(name,), discovered=True)
+        for actor_id, (name, kind) in doc.user_data.get(DISCOVERED_KEY, {}).items()
+    }
+
+
+@Language.factory("rivalwatch_actors", default_config={"extra_actors": None})
+def make_actor_matcher(nlp: Language, name: str, extra_actors: str | None) -> ActorMatcher:
+    """Registered as `rivalwatch_actors`: assigns doc.spans['rw_actors']."""
+    return ActorMatcher(nlp, load_knowledge(extra_actors))

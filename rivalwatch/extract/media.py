@@ -1,0 +1,103 @@
+"""Component `rivalwatch_media`: claims of responsibility and media releases.
+
+* CLAIM: a group is the subject of "claim" with an attack word or
+  "responsibility" as object ("ISKP claimed responsibility for the bombing").
+* PUBLISH: an outlet or group is the subject of a release verb whose object is a
+  media format ("Al-Azaim released a 47-minute audio message in Pashto"), with the
+  format, language, length and quoted title read off the sentence.
+
+Found records go to `doc.user_data` as token-indexed tuples; `records` turns them
+into `Claim` and `Publication` models.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..knowledge.load import KnowledgeBase, load_knowledge
+from ..models import Claim, Document, Evidence, Publication
+from .actors import SPAN_KEY
+from .modality import ModalityCues, modality_of
+
+CLAIMS_KEY = "rw_claims"
+PUBLICATIONS_KEY = "rw_publications"
+LENGTH = re.compile(r"\b(\d+)[\s-](minute|min|second|hour|page)s?\b", re.IGNORECASE)
+TITLE = re.compile(r"[\"\u201c]([^\"\u201d]{3,120})[\"\u201d]")
+
+
+class MediaFinder:
+    """Finds CLAIM and PUBLISH records."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        cues = kb.relation_cues
+        self.claim_verbs = frozenset(cues.get("claim", {}).get("verbs", []))
+        self.claim_objects = frozenset(cues.get("claim", {}).get("objects", []))
+        self.publish_verbs = frozenset(cues.get("publish", {}).get("verbs", []))
+        self.formats: dict[str, str] = cues.get("publish", {}).get("formats", {})
+        self.languages = {str(l).lower(): str(l) for l in cues.get("publish", {}).get("languages", [])}
+        self.modality = ModalityCues.from_knowledge(kb.modality_cues)
+
+    def _subject_actor(self, verb: Token, mentions: dict[int, str]) -> str | None:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "agent"):
+                for token in child.subtree:
+                    if token.i in mentions:
+                        return mentions[token.i]
+        if verb.dep_ in ("conj", "advcl", "pcomp", "xcomp") and verb.head is not verb:
+            return self._subject_actor(verb.head if verb.dep_ != "pcomp" else verb.head.head, mentions)
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = {i: s.label_ for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
+        claims, publications = [], []
+        for token in doc:
+            if token.pos_ != "VERB":
+                continue
+            lemma = token.lemma_.lower()
+            objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+            if lemma in self.claim_verbs and any(o.lemma_.lower() in self.claim_objects for o in objects):
+                actor = self._subject_actor(token, mentions)
+                if actor:
+                    claims.append((actor, token.i, modality_of(token, self.modality)))
+            elif lemma in self.publish_verbs:
+                media = [o for o in objects if o.lemma_.lower() in self.formats]
+                actor = self._subject_actor(token, mentions) if media else None
+                if actor:
+                    sent = token.sent
+                    words = {t.lower_ for t in sent}
+                    language = next((name for key, name in self.languages.items() if key in words), None)
+                    length = LENGTH.search(sent.text)
+                    title = TITLE.search(sent.text)
+                    publications.append((
+                        actor, token.i, self.formats[media[0].lemma_.lower()], language,
+                        f"{length.group(1)} {length.group(2).lower()}" if length else None,
+                        title.group(1) if title else None,
+                    ))
+        doc.user_data[CLAIMS_KEY] = claims
+        doc.user_data[PUBLICATIONS_KEY] = publications
+        return doc
+
+
+def records(
+    doc: Doc, document: Document, evidence: Callable[[int], Evidence], date: Callable[[int], str | None],
+) -> tuple[tuple[Claim, ...], tuple[Publication, ...]]:
+    """The CLAIM and PUBLISH models for a processed doc."""
+    claims = tuple(
+        Claim(actor=actor, evidence=evidence(i), date=date(i), modality=modality)
+        for actor, i, modality in doc.user_data.get(CLAIMS_KEY, [])
+    )
+    publications = tuple(
+        Publication(outlet=actor, evidence=evidence(i), format=fmt, language=lang, length=length,
+                    title=title, date=date(i))
+        for actor, i, fmt, lang, length, title in doc.user_data.get(PUBLICATIONS_KEY, [])
+    )
+    return claims, publications
+
+
+@Language.factory("rivalwatch_media", default_config={"extra_actors": None})
+def make_media_finder(nlp: Language, name: str, extra_actors: str | None) -> MediaFinder:
+    """Registered as `rivalwatch_media`: assigns doc.user_data claims and publications."""
+    return MediaFinder(nlp, load_knowledge(extra_actors))

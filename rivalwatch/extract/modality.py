@@ -1,0 +1,88 @@
+"""Modality of a relation: asserted, alleged, negated or hypothetical.
+
+Walks from the cue word up through the clauses that govern it and returns the
+first marker met: a negation, a modal or conditional, or a reporting verb or
+adverb of allegation. Cue words come from `knowledge/modality_cues.yaml`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Token
+
+CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj", "acl",
+                          "relcl", "conj", "attr", "oprd", "nsubj", "nsubjpass", "compound",
+                          "amod", "nmod", "appos", "npadvmod", "acomp"})
+
+
+@dataclass(frozen=True)
+class ModalityCues:
+    """The modality lexicon as sets of lower-case words and lemmas."""
+
+    negation_words: frozenset[str]
+    negating_verbs: frozenset[str]
+    modal_aux: frozenset[str]
+    hypothetical_words: frozenset[str]
+    hypothetical_verbs: frozenset[str]
+    alleged_adverbs: frozenset[str]
+    alleged_verbs: frozenset[str]
+
+    @classmethod
+    def from_knowledge(cls, cues: dict[str, Any]) -> "ModalityCues":
+        def words(section: str, key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in cues.get(section, {}).get(key, []))
+
+        return cls(
+            negation_words=words("negated", "words"),
+            negating_verbs=words("negated", "verbs"),
+            modal_aux=words("hypothetical", "aux"),
+            hypothetical_words=words("hypothetical", "words"),
+            hypothetical_verbs=words("hypothetical", "verbs"),
+            alleged_adverbs=words("alleged", "adverbs"),
+            alleged_verbs=words("alleged", "verbs"),
+        )
+
+
+def _own_marker(token: Token, cues: ModalityCues) -> str | None:
+    """A marker attached directly to `token` (its negation, auxiliaries, adverbs)."""
+    for child in token.children:
+        word = child.lower_
+        if child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj", "cc") and word in cues.negation_words):
+            return "negated"
+        if child.dep_ in ("aux", "auxpass") and word in cues.modal_aux:
+            return "hypothetical"
+        if child.dep_ in ("advmod", "amod", "mark") and word in cues.hypothetical_words:
+            return "hypothetical"
+        if child.dep_ == "advmod" and word in cues.alleged_adverbs:
+            return "alleged"
+    return None
+
+
+def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) -> str:
+    """The modality of the relation signalled by `cue` (see module docstring).
+
+    `stop` is a token (such as the reporting verb the relation itself is) above
+    which governing clauses are not inspected.
+    """
+    marker = _own_marker(cue, cues)
+    if marker:
+        return marker
+    token = cue
+    for _ in range(8):
+        if token.dep_ not in CLAUSE_LINKS or token.head is token or token is stop:
+            break
+        link, token = token.dep_, token.head
+        lemma = token.lemma_.lower()
+        if token.lower_ == "without" or (lemma in cues.negating_verbs and link != "nsubj"):
+            return "negated"
+        if lemma in cues.hypothetical_words and token.pos_ in ("NOUN", "ADJ"):
+            return "hypothetical"
+        if lemma in cues.hypothetical_verbs and token.pos_ == "VERB" and link in ("xcomp", "ccomp", "dobj", "prep", "pcomp", "advcl"):
+            return "hypothetical"
+        if lemma in cues.alleged_verbs and token.pos_ == "VERB" and link in ("ccomp", "prep", "pcomp", "xcomp", "advcl"):
+            return "alleged"
+        marker = _own_marker(token, cues)
+        if marker:
+            return marker
+    return "asserted"

@@ -1,0 +1,311 @@
+"""Component `rivalwatch_relations`: typed, directed relations between mentions.
+
+For each sentence, every cue word (verb or noun lemma from
+`knowledge/relation_cues.yaml`) proposes a relation type. Its arguments are found
+on the dependency parse:
+
+* verbs: subject -> source (climbing through conjoined, adverbial and relative
+  clauses when the verb has none), object or object of a target preposition ->
+  target; passives swap, with the `by` agent as source;
+* nouns: possessor, compound modifier or `by` agent -> source, else the subject of
+  the clause around the noun; object of a target preposition -> target;
+* "X and Y clashed", "both groups co-operated": a symmetric relation between two;
+* "anti-X <noun>": X is the target of the clause subject;
+* host nouns ("safe houses in X-controlled areas"): X supports the clause subject;
+* members of one group pledging to or joining another: a DEFECT.
+
+Results go to `doc.user_data["rw_relations"]` as plain tuples (they survive
+`nlp.pipe(n_process=...)`): (source, type, target, modality, cue_token_index,
+confidence).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..knowledge.load import KnowledgeBase, load_knowledge
+from .actors import SPAN_KEY
+from .modality import ModalityCues, modality_of
+
+RELATIONS_KEY = "rw_relations"
+# Dependency links we may follow down from an argument head to the actor names in it.
+NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+OBJECTS = ("dobj", "dative", "attr", "oprd")
+CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj", "appos", "attr", "compound", "npadvmod"})
+PERSON_KINDS = frozenset({"person"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What a cue lemma signals."""
+
+    type: str
+    part: str  # "verb" or "noun"
+    preps: frozenset[str]
+    prefix: tuple[str, ...] = ()  # earlier words of a multi-word cue
+
+
+class RelationFinder:
+    """Finds relations in a parsed document whose actor mentions are marked."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        cues = kb.relation_cues
+        self.kb = kb
+        self.cues: dict[tuple[str, str], list[Cue]] = {}
+        for rtype, entry in cues.get("relations", {}).items():
+            preps = frozenset(entry.get("target_preps", []))
+            for part in ("verb", "noun"):
+                for phrase in entry.get(f"{part}s", []):
+                    *prefix, last = str(phrase).lower().split()
+                    self.cues.setdefault((last, part), []).append(Cue(rtype, part, preps, tuple(prefix)))
+        self.defect_verbs = frozenset(cues.get("defect_verbs", []))
+        self.member_nouns = frozenset(cues.get("member_nouns", []))
+        self.verbal_objects = frozenset(cues.get("verbal_objects", []))
+        self.verbal_capable = frozenset(cues.get("verbal_capable", []))
+        self.host_nouns = frozenset(str(n).split()[-1] for n in cues.get("host_nouns", []))
+        self.host_suffixes = frozenset(cues.get("host_suffixes", []))
+        self.anti = frozenset(cues.get("anti_prefixes", []))
+        self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
+        self.symmetric = frozenset(cues.get("symmetric_types", []))
+        self.location_preps = frozenset(cues.get("location_preps", []))
+        self.modality = ModalityCues.from_knowledge(kb.modality_cues)
+
+    # -- mentions --------------------------------------------------------
+    def _index(self, doc: Doc) -> dict[int, Span]:
+        return {i: span for span in doc.spans[SPAN_KEY] for i in range(span.start, span.end)}
+
+    def _names_under(self, head: Token, mentions: dict[int, Span], *, follow_of: bool = True) -> list[str]:
+        """Actors named by the noun phrase headed by `head` (conjuncts and modifiers)."""
+        found: list[str] = []
+        stack = [head]
+        while stack:
+            token = stack.pop()
+            span = mentions.get(token.i)
+            if span is not None:
+                if span.label_ not in found:
+                    found.append(span.label_)
+                if span.root == token or token.i == span.end - 1:
+                    stack.extend(c for c in token.children if c.dep_ == "conj" or c.dep_ == "appos")
+                continue
+            for child in token.children:
+                if child.dep_ in NP_LINKS:
+                    stack.append(child)
+                elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
+                    stack.extend(g for g in child.children if g.dep_ == "pobj")
+                elif child.dep_ == "acl" and child.lower_ in ("including",):
+                    stack.extend(g for g in child.children if g.dep_ == "pobj")
+        return found
+
+    def _subject(self, verb: Token, mentions: dict[int, Span], depth: int = 0) -> list[str]:
+        """Actors that are the subject of `verb`, climbing to governing clauses if needed."""
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+                    return self._names_under(verb.head, mentions)
+                return self._names_under(child, mentions)
+            if child.dep_ == "agent":
+                return [n for g in child.children for n in self._names_under(g, mentions)]
+        if depth >= 5 or verb.head is verb or verb.dep_ not in CLIMB_LINKS:
+            return []
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+            own = self._names_under(verb.head, mentions)
+            if own and verb.dep_ == "relcl":
+                return own
+        return self._subject(verb.head, mentions, depth + 1)
+
+    def _prep_objects(self, token: Token, preps: frozenset[str], mentions: dict[int, Span]) -> list[str]:
+        found: list[str] = []
+        for child in token.children:
+            if child.dep_ in ("prep", "agent") and child.lower_ in preps:
+                for grand in child.children:
+                    if grand.dep_ in ("pobj", "pcomp"):
+                        found += self._names_under(grand, mentions)
+        return found
+
+    # -- one cue ---------------------------------------------------------
+    def _arguments(self, token: Token, cue: Cue, mentions: dict[int, Span]) -> Iterator[tuple[str, str, float]]:
+        """(source, target, confidence) pairs for one cue token."""
+        if cue.part == "verb":
+            passive = [c for c in token.children if c.dep_ == "nsubjpass"]
+            if passive:
+                targets = [n for c in passive for n in self._names_under(c, mentions)]
+                sources = self._prep_objects(token, frozenset({"by"}), mentions)
+            else:
+                sources = self._subject(token, mentions)
+                targets = [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+                targets += self._prep_objects(token, cue.preps, mentions)
+            confidence = 0.75
+        else:
+            phrase = token
+            while phrase.dep_ == "compound" and phrase.head is not phrase:
+                phrase = phrase.head
+            sources, targets = [], []
+            for holder in {token, phrase}:
+                for child in holder.children:
+                    if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and child.i < token.i):
+                        sources += self._names_under(child, mentions, follow_of=False)
+                sources += self._prep_objects(holder, frozenset({"by"}), mentions)
+                targets += self._prep_objects(holder, cue.preps - {"by"}, mentions)
+            confidence = 0.7
+            if not sources:
+                governor = phrase.head
+                if phrase.dep_ in ("nsubj", "nsubjpass") and not targets:
+                    targets = [n for c in governor.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+                    sources = []
+                else:
+                    sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
+                confidence = 0.55
+            elif not targets and phrase.dep_ not in SUBJECTS:
+                # "losses due to persecution by X": X acts on the clause subject.
+                targets = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
+                confidence = 0.5
+        sources = [s for s in dict.fromkeys(sources)]
+        targets = [t for t in dict.fromkeys(targets) if t not in sources]
+        if not targets and len(sources) >= 2 and cue.type in self.symmetric:
+            yield sources[0], sources[1], confidence
+            return
+        for source in sources:
+            for target in targets:
+                yield source, target, confidence
+
+    def _type_for(self, token: Token, cue: Cue) -> str:
+        """Verbal uses of violent words ("attack the TTP's apostasy") are accusations."""
+        if token.lemma_.lower() in self.verbal_capable:
+            objects = [c for c in token.children if c.dep_ in OBJECTS]
+            objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+            if any(o.lemma_.lower() in self.verbal_objects for o in objects):
+                return "ACCUSE"
+        return cue.type
+
+    def _cues_at(self, token: Token) -> list[Cue]:
+        part = "verb" if token.pos_ in ("VERB", "AUX") else "noun" if token.pos_ in ("NOUN", "PROPN") else None
+        if part is None:
+            return []
+        found = []
+        for cue in self.cues.get((token.lemma_.lower(), part), []) + self.cues.get((token.lower_, part), []):
+            if cue.prefix:
+                start = token.i - len(cue.prefix)
+                if start < 0 or tuple(t.lower_ for t in token.doc[start:token.i]) != cue.prefix:
+                    continue
+            if cue not in found:
+                found.append(cue)
+        return found
+
+    # -- special constructions --------------------------------------------
+    def _pair_subject(self, sent: Span, token: Token, recent: list[str]) -> list[str]:
+        """"Both groups clashed": the two groups last in focus."""
+        subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
+        if subject is None and token.dep_ in ("pobj",):
+            subject = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        if subject is None or len(recent) < 2:
+            return []
+        words = tuple(t.lower_ for t in subject.subtree)
+        if any(words[-len(p):] == p for p in self.pairs):
+            return recent[-2:]
+        return []
+
+    def _host_relations(self, token: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str, float]]:
+        """"Safe houses in X-controlled Afghanistan": X supports the clause subject."""
+        hosts = []
+        for t in token.subtree:
+            if t.lemma_.lower() in self.host_suffixes and t.i >= 2 and t.nbor(-1).text == "-":
+                span = mentions.get(t.i - 2)
+                if span is not None:
+                    hosts.append(span.label_)
+        hosts += self._prep_objects(token, frozenset({"by"}), mentions)
+        if not hosts:
+            return
+        for guest in self._subject(token, mentions):
+            for host in hosts:
+                if host != guest:
+                    yield host, guest, 0.55
+
+    def _anti_relations(self, sent: Span, mentions: dict[int, Span]) -> Iterator[tuple[Token, str, str]]:
+        """"anti-Taliban propaganda": (phrase head, source, target)."""
+        for span in {m for m in mentions.values() if m.start > sent.start + 1 and m.end <= sent.end}:
+            before = span.doc[span.start - 2:span.start]
+            if [t.lower_ for t in before] [:1] and before[0].lower_ in self.anti and before[1].text == "-":
+                head = span.root
+                while head.dep_ in ("amod", "compound", "npadvmod", "nmod") and head.head is not head:
+                    head = head.head
+                for source in self._subject(head, mentions):
+                    if source != span.label_:
+                        yield head, source, span.label_
+
+    def _defect_source(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
+        """The group whose members are the subject of `verb` ("TTP commanders")."""
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in self.member_nouns:
+                groups = []
+                for mod in child.children:
+                    if mod.dep_ in ("compound", "poss", "amod", "nmod"):
+                        groups += self._names_under(mod, mentions)
+                    elif mod.dep_ == "prep" and mod.lower_ in ("of", "from"):
+                        groups += [n for g in mod.children for n in self._names_under(g, mentions)]
+                return groups
+        return []
+
+    # -- the sentence loop ------------------------------------------------
+    def relations(self, doc: Doc) -> list[tuple[str, str, str, str, int, float]]:
+        mentions = self._index(doc)
+        found: dict[tuple[str, str, str, str, int], float] = {}
+        recent: list[str] = []
+
+        def add(source: str, rtype: str, target: str, token: Token, confidence: float, stop: Token | None = None) -> None:
+            if source == target or self.kb.rollup(source) == self.kb.rollup(target):
+                return
+            if rtype in self.symmetric and source > target and rtype == "FIGHT":
+                source, target = target, source
+            modality = modality_of(token, self.modality, stop=stop)
+            if modality == "alleged":
+                confidence *= 0.8
+            key = (source, rtype, target, modality, token.sent.start)
+            found[key] = max(found.get(key, 0.0), confidence)
+
+        for sent in doc.sents:
+            for token in sent:
+                for cue in self._cues_at(token):
+                    rtype = self._type_for(token, cue)
+                    pair = self._pair_subject(sent, token, recent) if rtype in self.symmetric else []
+                    if pair:
+                        add(pair[0], rtype, pair[1], token, 0.6)
+                        if rtype != "FIGHT":
+                            add(pair[1], rtype, pair[0], token, 0.6)
+                        continue
+                    for source, target, confidence in self._arguments(token, cue, mentions):
+                        add(source, rtype, target, token, confidence)
+                        if rtype == "PLEDGE" or (cue.part == "verb" and token.lemma_.lower() in self.defect_verbs):
+                            for group in self._defect_source(token, mentions):
+                                add(group, "DEFECT", target, token, 0.6)
+                if token.pos_ == "NOUN" and token.lemma_.lower() in self.host_nouns:
+                    for host, guest, confidence in self._host_relations(token, mentions):
+                        add(host, "SUPPORT", guest, token, confidence)
+                if token.pos_ == "VERB" and token.lemma_.lower() in self.defect_verbs:
+                    for group in self._defect_source(token, mentions):
+                        for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
+                            add(group, "DEFECT", target, token, 0.6)
+            for head, source, target in self._anti_relations(sent, mentions):
+                types = [c.type for c in self._cues_at(head)] or ["ACCUSE"]
+                add(source, types[0], target, head, 0.6)
+            for i in range(sent.start, sent.end):
+                span = mentions.get(i)
+                if span is not None and i == span.start and self.kb.actors.get(span.label_) and \
+                        self.kb.actors[span.label_].kind in ("armed_group", "political_party"):
+                    if span.label_ in recent:
+                        recent.remove(span.label_)
+                    recent.append(span.label_)
+        return [(s, t, o, m, i, round(c, 3)) for (s, t, o, m, i), c in found.items()]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[RELATIONS_KEY] = self.relations(doc)
+        return doc
+
+
+@Language.factory("rivalwatch_relations", default_config={"extra_actors": None})
+def make_relation_finder(nlp: Language, name: str, extra_actors: str | None) -> RelationFinder:
+    """Registered as `rivalwatch_relations`: assigns doc.user_data['rw_relations']."""
+    return RelationFinder(nlp, load_knowledge(extra_actors))

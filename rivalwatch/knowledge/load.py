@@ -1,0 +1,130 @@
+"""Load and validate the knowledge files: actors and the cue lexicons.
+
+Knowledge lives in YAML beside this module so an analyst can add an alias or a cue
+word without reading Python. A user's own actor file is merged over the built-in
+one: entries with a known id extend its aliases and override other fields.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from ..errors import KnowledgeError
+from ..models import ACTOR_KINDS, RELATION_TYPES, Actor
+
+HERE = Path(__file__).parent
+ACTORS_FILE = HERE / "actors.yaml"
+RELATION_CUES_FILE = HERE / "relation_cues.yaml"
+MODALITY_CUES_FILE = HERE / "modality_cues.yaml"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Actors by id, the adjectives of states, and the two cue lexicons."""
+
+    actors: dict[str, Actor]
+    adjectives: dict[str, tuple[str, ...]]
+    relation_cues: dict[str, Any]
+    modality_cues: dict[str, Any]
+
+    def rollup(self, actor_id: str) -> str:
+        """The group a person or outlet belongs to (itself for everything else)."""
+        seen = set()
+        current = actor_id
+        while current not in seen:
+            seen.add(current)
+            actor = self.actors.get(current)
+            if actor is None or actor.kind not in ("person", "media_outlet") or not actor.part_of:
+                return current
+            current = actor.part_of
+        return current
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML ({exc})") from exc
+
+
+def _actor_entries(path: Path) -> list[dict[str, Any]]:
+    data = _read_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise KnowledgeError(f"{path}: expected a list of actors, got {type(data).__name__}")
+    for number, entry in enumerate(data, 1):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise KnowledgeError(f"{path}: actor #{number} has no 'id'")
+        kind = entry.get("kind")
+        if kind is not None and kind not in ACTOR_KINDS:
+            raise KnowledgeError(f"{path}: actor {entry['id']} has unknown kind {kind!r}; use one of {', '.join(ACTOR_KINDS)}")
+    return data
+
+
+def merge_actor_entries(base: Iterable[dict[str, Any]], extra: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge `extra` over `base`: known ids gain aliases and take new field values."""
+    merged: dict[str, dict[str, Any]] = {e["id"]: dict(e) for e in base}
+    for entry in extra:
+        current = merged.setdefault(entry["id"], {"id": entry["id"]})
+        for key, value in entry.items():
+            if key in ("aliases", "adjectives"):
+                current[key] = list(dict.fromkeys([*current.get(key, []), *value]))
+            else:
+                current[key] = value
+    return list(merged.values())
+
+
+def _build_actors(entries: list[dict[str, Any]], source: str) -> tuple[dict[str, Actor], dict[str, tuple[str, ...]]]:
+    actors: dict[str, Actor] = {}
+    adjectives: dict[str, tuple[str, ...]] = {}
+    for entry in entries:
+        if not entry.get("kind"):
+            raise KnowledgeError(f"{source}: actor {entry['id']} has no 'kind'")
+        name = entry.get("name") or entry["id"]
+        aliases = tuple(dict.fromkeys(str(a) for a in [name, *entry.get("aliases", [])]))
+        actors[entry["id"]] = Actor(
+            id=entry["id"], name=name, kind=entry["kind"], aliases=aliases, part_of=entry.get("part_of"),
+        )
+        if entry.get("adjectives"):
+            adjectives[entry["id"]] = tuple(entry["adjectives"])
+    for actor in actors.values():
+        if actor.part_of and actor.part_of not in actors:
+            raise KnowledgeError(f"{source}: actor {actor.id} is part_of unknown actor {actor.part_of!r}")
+    return actors, adjectives
+
+
+def _check_relation_cues(cues: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(cues.get("relations", {})) - set(RELATION_TYPES)
+    if unknown:
+        raise KnowledgeError(f"{RELATION_CUES_FILE}: unknown relation types {sorted(unknown)}")
+    return cues
+
+
+@lru_cache(maxsize=8)
+def load_knowledge(extra_actors: str | None = None) -> KnowledgeBase:
+    """The built-in knowledge, with the user's actor file (a path) merged over it.
+
+    Example:
+        kb = load_knowledge("my_actors.yaml")
+        kb.actors["ISKP"].aliases
+    """
+    entries = _actor_entries(ACTORS_FILE)
+    source = str(ACTORS_FILE)
+    if extra_actors:
+        entries = merge_actor_entries(entries, _actor_entries(Path(extra_actors)))
+        source = f"{ACTORS_FILE} + {extra_actors}"
+    actors, adjectives = _build_actors(entries, source)
+    return KnowledgeBase(
+        actors=actors,
+        adjectives=adjectives,
+        relation_cues=_check_relation_cues(_read_yaml(RELATION_CUES_FILE) or {}),
+        modality_cues=_read_yaml(MODALITY_CUES_FILE) or {},
+    )
