@@ -44,11 +44,11 @@ class ModalityCues:
         )
 
 
-def _own_marker(token: Token, cues: ModalityCues) -> str | None:
+def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> str | None:
     """A marker attached directly to `token` (its negation, auxiliaries, adverbs)."""
     for child in token.children:
         word = child.lower_
-        if child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj", "cc") and word in cues.negation_words):
+        if negation and (child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj", "cc") and word in cues.negation_words)):
             return "negated"
         if child.dep_ in ("aux", "auxpass") and word in cues.modal_aux:
             return "hypothetical"
@@ -72,6 +72,9 @@ def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) ->
     for _ in range(8):
         if token.dep_ not in CLAUSE_LINKS or token.head is token or token is stop:
             break
+        # A clause with a subject of its own keeps its own auxiliaries and negation:
+        # only the governing verb's meaning (deny, seek, claim) carries over.
+        own_clause = token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
         link, token = token.dep_, token.head
         lemma = token.lemma_.lower()
         if token.lower_ == "without" or (lemma in cues.negating_verbs and link != "nsubj"):
@@ -82,7 +85,9 @@ def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) ->
             return "hypothetical"
         if lemma in cues.alleged_verbs and token.pos_ == "VERB" and link in ("ccomp", "prep", "pcomp", "xcomp", "advcl"):
             return "alleged"
-        marker = _own_marker(token, cues)
+        if own_clause and link != "conj":
+            continue
+        marker = _own_marker(token, cues, negation=link != "conj")
         if marker:
             return marker
     return "asserted"

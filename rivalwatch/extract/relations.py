@@ -36,7 +36,7 @@ NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npad
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "dative", "attr", "oprd")
 CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj", "appos", "attr", "compound", "npadvmod"})
-PERSON_KINDS = frozenset({"person"})
+BY = frozenset({"by"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class RelationFinder:
                 for phrase in entry.get(f"{part}s", []):
                     *prefix, last = str(phrase).lower().split()
                     self.cues.setdefault((last, part), []).append(Cue(rtype, part, preps, tuple(prefix)))
+        self.source_preps = {t: frozenset(e.get("source_preps", ["by"])) for t, e in cues.get("relations", {}).items()}
         self.defect_verbs = frozenset(cues.get("defect_verbs", []))
         self.member_nouns = frozenset(cues.get("member_nouns", []))
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
@@ -73,10 +74,17 @@ class RelationFinder:
         self.symmetric = frozenset(cues.get("symmetric_types", []))
         self.location_preps = frozenset(cues.get("location_preps", []))
         self.modality = ModalityCues.from_knowledge(kb.modality_cues)
+        self._anti_starts: set[int] = set()
 
     # -- mentions --------------------------------------------------------
     def _index(self, doc: Doc) -> dict[int, Span]:
-        return {i: span for span in doc.spans[SPAN_KEY] for i in range(span.start, span.end)}
+        spans = doc.spans[SPAN_KEY]
+        # Mentions written "anti-X" are targets of the phrase, never its parties.
+        self._anti_starts = {
+            s.start for s in spans
+            if s.start >= 2 and doc[s.start - 2].lower_ in self.anti and doc[s.start - 1].text == "-"
+        }
+        return {i: span for span in spans for i in range(span.start, span.end)}
 
     def _names_under(self, head: Token, mentions: dict[int, Span], *, follow_of: bool = True) -> list[str]:
         """Actors named by the noun phrase headed by `head` (conjuncts and modifiers)."""
@@ -85,6 +93,8 @@ class RelationFinder:
         while stack:
             token = stack.pop()
             span = mentions.get(token.i)
+            if span is not None and span.start in self._anti_starts:
+                continue
             if span is not None:
                 if span.label_ not in found:
                     found.append(span.label_)
@@ -100,22 +110,25 @@ class RelationFinder:
                     stack.extend(g for g in child.children if g.dep_ == "pobj")
         return found
 
-    def _subject(self, verb: Token, mentions: dict[int, Span], depth: int = 0) -> list[str]:
-        """Actors that are the subject of `verb`, climbing to governing clauses if needed."""
+    def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0) -> Token | None:
+        """The head of the subject of `verb`, climbing to governing clauses if needed."""
         for child in verb.children:
             if child.dep_ in ("nsubj", "csubj"):
                 if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-                    return self._names_under(verb.head, mentions)
-                return self._names_under(child, mentions)
+                    return verb.head
+                return child
             if child.dep_ == "agent":
-                return [n for g in child.children for n in self._names_under(g, mentions)]
+                return next((g for g in child.children if g.dep_ == "pobj"), None)
         if depth >= 5 or verb.head is verb or verb.dep_ not in CLIMB_LINKS:
-            return []
-        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
-            own = self._names_under(verb.head, mentions)
-            if own and verb.dep_ == "relcl":
-                return own
-        return self._subject(verb.head, mentions, depth + 1)
+            return None
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") and self._names_under(verb.head, mentions):
+            return verb.head
+        return self._subject_token(verb.head, mentions, depth + 1)
+
+    def _subject(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
+        """Actors that are the subject of `verb` (see `_subject_token`)."""
+        subject = self._subject_token(verb, mentions)
+        return self._names_under(subject, mentions) if subject is not None else []
 
     def _prep_objects(self, token: Token, preps: frozenset[str], mentions: dict[int, Span]) -> list[str]:
         found: list[str] = []
@@ -148,7 +161,7 @@ class RelationFinder:
                 for child in holder.children:
                     if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and child.i < token.i):
                         sources += self._names_under(child, mentions, follow_of=False)
-                sources += self._prep_objects(holder, frozenset({"by"}), mentions)
+                sources += self._prep_objects(holder, self.source_preps.get(cue.type, BY), mentions)
                 targets += self._prep_objects(holder, cue.preps - {"by"}, mentions)
             confidence = 0.7
             if not sources:
@@ -159,14 +172,15 @@ class RelationFinder:
                 else:
                     sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
                 confidence = 0.55
-            elif not targets and phrase.dep_ not in SUBJECTS:
-                # "losses due to persecution by X": X acts on the clause subject.
+            elif not targets and phrase.dep_ not in SUBJECTS and cue.type in ("COERCE", "DEFECT"):
+                # "losses due to persecution by X", "defections from X": the clause subject is the target.
                 targets = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
                 confidence = 0.5
         sources = [s for s in dict.fromkeys(sources)]
         targets = [t for t in dict.fromkeys(targets) if t not in sources]
         if not targets and len(sources) >= 2 and cue.type in self.symmetric:
             yield sources[0], sources[1], confidence
+            yield sources[1], sources[0], confidence
             return
         for source in sources:
             for target in targets:
@@ -198,10 +212,12 @@ class RelationFinder:
     # -- special constructions --------------------------------------------
     def _pair_subject(self, sent: Span, token: Token, recent: list[str]) -> list[str]:
         """"Both groups clashed": the two groups last in focus."""
-        subject = next((c for c in token.children if c.dep_ in SUBJECTS), None)
-        if subject is None and token.dep_ in ("pobj",):
-            subject = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"), None)
-        if subject is None or len(recent) < 2:
+        if len(recent) < 2:
+            return []
+        subject = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        if subject is None:
+            subject = self._subject_token(token, {}) if token.pos_ in ("VERB", "AUX") or token.dep_ in CLIMB_LINKS else None
+        if subject is None:
             return []
         words = tuple(t.lower_ for t in subject.subtree)
         if any(words[-len(p):] == p for p in self.pairs):
@@ -226,28 +242,26 @@ class RelationFinder:
 
     def _anti_relations(self, sent: Span, mentions: dict[int, Span]) -> Iterator[tuple[Token, str, str]]:
         """"anti-Taliban propaganda": (phrase head, source, target)."""
-        for span in {m for m in mentions.values() if m.start > sent.start + 1 and m.end <= sent.end}:
-            before = span.doc[span.start - 2:span.start]
-            if [t.lower_ for t in before] [:1] and before[0].lower_ in self.anti and before[1].text == "-":
-                head = span.root
-                while head.dep_ in ("amod", "compound", "npadvmod", "nmod") and head.head is not head:
-                    head = head.head
-                for source in self._subject(head, mentions):
-                    if source != span.label_:
-                        yield head, source, span.label_
+        for span in {m for m in mentions.values() if m.start in self._anti_starts and sent.start <= m.start < sent.end}:
+            head = span.root
+            while head.dep_ in ("amod", "compound", "npadvmod", "nmod") and head.head is not head:
+                head = head.head
+            for source in self._subject(head, mentions):
+                if source != span.label_:
+                    yield head, source, span.label_
 
     def _defect_source(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
         """The group whose members are the subject of `verb` ("TTP commanders")."""
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in self.member_nouns:
-                groups = []
-                for mod in child.children:
-                    if mod.dep_ in ("compound", "poss", "amod", "nmod"):
-                        groups += self._names_under(mod, mentions)
-                    elif mod.dep_ == "prep" and mod.lower_ in ("of", "from"):
-                        groups += [n for g in mod.children for n in self._names_under(g, mentions)]
-                return groups
-        return []
+        subject = self._subject_token(verb, mentions)
+        if subject is None or subject.lemma_.lower() not in self.member_nouns:
+            return []
+        groups = []
+        for mod in subject.children:
+            if mod.dep_ in ("compound", "poss", "amod", "nmod"):
+                groups += self._names_under(mod, mentions)
+            elif mod.dep_ == "prep" and mod.lower_ in ("of", "from"):
+                groups += [n for g in mod.children for n in self._names_under(g, mentions)]
+        return groups
 
     # -- the sentence loop ------------------------------------------------
     def relations(self, doc: Doc) -> list[tuple[str, str, str, str, int, float]]:
@@ -273,8 +287,7 @@ class RelationFinder:
                     pair = self._pair_subject(sent, token, recent) if rtype in self.symmetric else []
                     if pair:
                         add(pair[0], rtype, pair[1], token, 0.6)
-                        if rtype != "FIGHT":
-                            add(pair[1], rtype, pair[0], token, 0.6)
+                        add(pair[1], rtype, pair[0], token, 0.6)
                         continue
                     for source, target, confidence in self._arguments(token, cue, mentions):
                         add(source, rtype, target, token, confidence)

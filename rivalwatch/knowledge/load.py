@@ -101,7 +101,25 @@ def _build_actors(entries: list[dict[str, Any]], source: str) -> tuple[dict[str,
     return actors, adjectives
 
 
+def _check_words(data: Any, path: Path, where: str = "") -> None:
+    """Every cue is a string: YAML reads bare `on`/`no` as booleans, so they must be quoted."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _check_words(value, path, f"{where}/{key}")
+    elif isinstance(data, list):
+        for value in data:
+            if not isinstance(value, (str, dict, list)):
+                raise KnowledgeError(f"{path}: {where} has the non-text cue {value!r}; quote it ('on', 'no')")
+            _check_words(value, path, where)
+
+
+def _checked(cues: dict[str, Any], path: Path) -> dict[str, Any]:
+    _check_words(cues, path)
+    return cues
+
+
 def _check_relation_cues(cues: dict[str, Any]) -> dict[str, Any]:
+    _check_words(cues, RELATION_CUES_FILE)
     unknown = set(cues.get("relations", {})) - set(RELATION_TYPES)
     if unknown:
         raise KnowledgeError(f"{RELATION_CUES_FILE}: unknown relation types {sorted(unknown)}")
@@ -126,5 +144,5 @@ def load_knowledge(extra_actors: str | None = None) -> KnowledgeBase:
         actors=actors,
         adjectives=adjectives,
         relation_cues=_check_relation_cues(_read_yaml(RELATION_CUES_FILE) or {}),
-        modality_cues=_read_yaml(MODALITY_CUES_FILE) or {},
+        modality_cues=_checked(_read_yaml(MODALITY_CUES_FILE) or {}, MODALITY_CUES_FILE),
     )
