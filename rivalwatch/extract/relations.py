@@ -64,6 +64,7 @@ class RelationFinder:
                     self.cues.setdefault((last, part), []).append(Cue(rtype, part, preps, tuple(prefix)))
         self.source_preps = {t: frozenset(e.get("source_preps", ["by"])) for t, e in cues.get("relations", {}).items()}
         self.defect_verbs = frozenset(cues.get("defect_verbs", []))
+        self.denied_is_reject = frozenset(cues.get("denied_is_reject", []))
         self.member_nouns = frozenset(cues.get("member_nouns", []))
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
         self.verbal_capable = frozenset(cues.get("verbal_capable", []))
@@ -121,6 +122,12 @@ class RelationFinder:
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
         if depth >= 5 or verb.head is verb or verb.dep_ not in CLIMB_LINKS:
             return None
+        if verb.dep_ == "pcomp" and verb.head.lower_ in ("for", "of", "from"):
+            # "criticised the group for engaging", "prevented its militants from continuing"
+            governor = verb.head.head
+            obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
+            if obj is not None:
+                return obj
         if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") and self._names_under(verb.head, mentions):
             return verb.head
         return self._subject_token(verb.head, mentions, depth + 1)
@@ -146,7 +153,11 @@ class RelationFinder:
             passive = [c for c in token.children if c.dep_ == "nsubjpass"]
             if passive:
                 targets = [n for c in passive for n in self._names_under(c, mentions)]
-                sources = self._prep_objects(token, frozenset({"by"}), mentions)
+                sources = self._prep_objects(token, BY, mentions)
+            elif any(c.dep_ == "auxpass" for c in token.children):
+                # "after being installed in power by Americans": the climbed subject is the target.
+                targets = self._subject(token, mentions)
+                sources = self._prep_objects(token, BY, mentions)
             else:
                 sources = self._subject(token, mentions)
                 targets = [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
@@ -157,7 +168,10 @@ class RelationFinder:
             while phrase.dep_ == "compound" and phrase.head is not phrase:
                 phrase = phrase.head
             sources, targets = [], []
-            for holder in {token, phrase}:
+            holders = {token, phrase}
+            if phrase.dep_ == "pobj" and phrase.head.lower_ == "of" and phrase.head.head.pos_ == "NOUN":
+                holders.add(phrase.head.head)  # "acts of violence against X"
+            for holder in holders:
                 for child in holder.children:
                     if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and child.i < token.i):
                         sources += self._names_under(child, mentions, follow_of=False)
@@ -277,6 +291,11 @@ class RelationFinder:
             modality = modality_of(token, self.modality, stop=stop)
             if modality == "alleged":
                 confidence *= 0.8
+            if rtype in self.denied_is_reject and modality == "negated" and any(
+                c.dep_ == "det" and c.lower_ in self.modality.negation_words for c in token.children
+            ):
+                # "the TTP has no affiliations with ISKP" disavows a tie: REJECT, asserted.
+                found[(source, "REJECT", target, "asserted", token.sent.start)] = 0.6
             key = (source, rtype, target, modality, token.sent.start)
             found[key] = max(found.get(key, 0.0), confidence)
 
