@@ -38,6 +38,7 @@ class ActorMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         forces = kb.relation_cues.get("force_nouns", [])
+        self.not_actors = frozenset(w.lower() for w in kb.relation_cues.get("not_actors", []))
         for actor in kb.actors.values():
             exact, folded = set(), set()
             for alias in actor.aliases:
@@ -64,7 +65,8 @@ class ActorMatcher:
                 continue
             name = _LEADING.sub("", ent.text).strip()
             actor_id = _SLUG.sub("_", name.upper()).strip("_")
-            if len(name) < 3 or not actor_id or not name[0].isupper():
+            if len(name) < 3 or not actor_id or not name[0].isupper() or \
+                    any(t.lower_ in self.not_actors for t in ent):
                 continue
             if actor_id in self.kb.actors:
                 actor_id += "_NER"

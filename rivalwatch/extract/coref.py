@@ -1,19 +1,26 @@
-"""Component `rivalwatch_coref`: resolve "the group", "its", "the militants" to the
-group in focus.
+"""Component `rivalwatch_coref`: resolve "the group", "its", "they" to the group in focus.
 
-The focus is the group that was the main subject of the previous sentence, or the
-last group mentioned before the anaphor. Resolved anaphors are added to
-`doc.spans["rw_actors"]` with `id_ == "coref"`.
+Rules, in order:
+* "its"/"itself" take the group that is subject of their clause, if it precedes them;
+* "it" as a subject, and "the group"-style phrases, take the last group that was a
+  subject earlier in the sentence, else the group in focus;
+* "it" or "the group" as an object never takes the subject of its own clause (that
+  would be "itself"): it takes the last other group mentioned;
+* "they"/"their" take only the group that was the subject of the previous sentence.
+The focus is the group in the subject of the previous sentence, else the last group
+mentioned. Resolved anaphors are added to `doc.spans["rw_actors"]` with
+`id_ == "coref"`.
 """
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
 
 FOCUS_KINDS = frozenset({"armed_group", "political_party"})
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
 class Coreference:
@@ -22,8 +29,7 @@ class Coreference:
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         cues = kb.relation_cues
         self.kb = kb
-        self.phrases = [tuple(p.lower().split()) for p in cues.get("group_anaphors", [])]
-        self.phrases.sort(key=len, reverse=True)
+        self.phrases = sorted((tuple(p.lower().split()) for p in cues.get("group_anaphors", [])), key=len, reverse=True)
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
 
@@ -31,33 +37,13 @@ class Coreference:
         actor = self.kb.actors.get(actor_id)
         return actor is not None and actor.kind in FOCUS_KINDS
 
-    def _clause_subject(self, token, mentions: dict[int, Span]) -> str | None:
-        """The group that is subject of the clause around a pronoun, if it precedes it."""
-        verb = token
-        for _ in range(6):
-            if verb.pos_ in ("VERB", "AUX"):
-                for child in verb.children:
-                    if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i:
-                        span = mentions.get(child.i)
-                        if span is not None and self._is_group(span.label_):
-                            return span.label_
-                if verb.dep_ not in ("conj", "advcl", "xcomp", "relcl", "acl", "pcomp", "prep", "pobj", "dobj"):
-                    return None
-            if verb.head is verb:
-                return None
-            verb = verb.head
-        return None
-
-    def _anaphor_at(self, doc: Doc, i: int) -> int:
+    def _anaphor_length(self, doc: Doc, i: int) -> int:
         """Length of the anaphor starting at token i (0 if none)."""
         for phrase in self.phrases:
             n = len(phrase)
             if tuple(t.lower_ for t in doc[i:i + n]) == phrase:
-                # "the group's ideologues" or "the militants": a mention; "the group of states": not.
                 after = doc[i + n] if i + n < len(doc) else None
-                if after is not None and after.lower_ == "of":
-                    return 0
-                return n
+                return 0 if after is not None and after.lower_ == "of" else n  # "the group of states"
         token = doc[i]
         if token.lower_ in self.plurals:
             return 1
@@ -65,43 +51,80 @@ class Coreference:
             return 1
         return 0
 
+    @staticmethod
+    def _in_subject(token: Token) -> bool:
+        """Is the token the subject of a clause, or inside it ("ISKP's media accused")?"""
+        for _ in range(3):
+            if token.dep_ in SUBJECT_DEPS:
+                return True
+            if token.dep_ not in ("poss", "compound", "appos", "nmod", "amod") or token.head is token:
+                return False
+            token = token.head
+        return False
+
+    @staticmethod
+    def _clause_subject_start(token: Token) -> int | None:
+        """Start index of the subject of the clause governing `token`."""
+        verb = token
+        for _ in range(6):
+            if verb.pos_ in ("VERB", "AUX"):
+                subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+                if subject is not None:
+                    return subject.left_edge.i
+            if verb.head is verb:
+                return None
+            verb = verb.head
+        return None
+
     def __call__(self, doc: Doc) -> Doc:
         mentions = {span.start: span for span in doc.spans[SPAN_KEY]}
-        by_token = {i: span for span in doc.spans[SPAN_KEY] for i in range(span.start, span.end)}
         resolved: list[Span] = []
         focus: str | None = None
         previous_subject: str | None = None
         for sent in doc.sents:
-            last_group: str | None = None
-            subject_group: str | None = None
+            groups: list[tuple[int, str]] = []      # (start, actor) of groups met so far
+            subjects: list[tuple[int, str]] = []    # those that were subjects
             i = sent.start
             while i < sent.end:
                 span = mentions.get(i)
                 if span is not None:
                     if self._is_group(span.label_):
-                        last_group = span.label_
-                        if span.root.dep_ in ("nsubj", "nsubjpass") and span.root.head == sent.root:
-                            subject_group = span.label_
+                        groups.append((span.start, span.label_))
+                        if self._in_subject(span.root):
+                            subjects.append((span.start, span.label_))
                     i = span.end
                     continue
-                n = self._anaphor_at(doc, i)
-                if n == 1 and doc[i].lower_ in self.pronouns:
-                    target = self._clause_subject(doc[i], by_token) or last_group or focus
-                elif doc[i].lower_ in self.plurals:
-                    target, n = (None, 0) if last_group else (previous_subject, 1)
-                else:
-                    target = last_group or focus
-                if n and target:
+                n = self._anaphor_length(doc, i)
+                target = self._resolve(doc[i], n, groups, subjects, focus, previous_subject) if n else None
+                if target:
                     resolved.append(Span(doc, i, i + n, label=target, span_id="coref"))
-                    head = doc[i + n - 1]
-                    if head.head == sent.root and head.dep_ in ("nsubj", "nsubjpass"):
-                        subject_group = target
+                    if self._in_subject(doc[i + n - 1]):
+                        subjects.append((i, target))
+                    groups.append((i, target))
                 i += max(n, 1)
-            focus = subject_group or last_group or focus
-            previous_subject = subject_group
+            subject = subjects[0][1] if subjects else None
+            focus = subject or (groups[-1][1] if groups else focus)
+            previous_subject = subject
         if resolved:
             doc.spans[SPAN_KEY] = sorted([*doc.spans[SPAN_KEY], *resolved], key=lambda s: s.start)
         return doc
+
+    def _resolve(self, token: Token, length: int, groups: list[tuple[int, str]], subjects: list[tuple[int, str]],
+                 focus: str | None, previous_subject: str | None) -> str | None:
+        word = token.lower_
+        if length == 1 and word in self.plurals:
+            return None if groups else previous_subject
+        if length == 1 and word in ("its", "itself"):
+            start = self._clause_subject_start(token)
+            own = next((a for s, a in reversed(groups) if start is not None and s >= start), None)
+            return own or (subjects[-1][1] if subjects else None) or (groups[-1][1] if groups else focus)
+        head = token.doc[token.i + length - 1]
+        if not self._in_subject(head):
+            start = self._clause_subject_start(head)
+            own = next((a for s, a in groups if start is not None and s >= start), None)
+            others = [a for _, a in groups if a != own]
+            return others[-1] if others else (focus if focus != own else None)
+        return subjects[-1][1] if subjects else focus
 
 
 @Language.factory("rivalwatch_coref", default_config={"extra_actors": None})

@@ -76,6 +76,8 @@ def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) ->
         # only the governing verb's meaning (deny, seek, claim) carries over.
         own_clause = token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
         link, token = token.dep_, token.head
+        if own_clause and link not in ("ccomp", "xcomp", "conj"):
+            break  # an adverbial or relative clause with its own subject stands on its own
         lemma = token.lemma_.lower()
         if token.lower_ == "without" or (lemma in cues.negating_verbs and link != "nsubj"):
             return "negated"

@@ -67,6 +67,7 @@ class RelationFinder:
         self.denied_is_reject = frozenset(cues.get("denied_is_reject", []))
         self.member_nouns = frozenset(cues.get("member_nouns", []))
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
+        self.accuse_nouns = {key for key, found in self.cues.items() if any(c.type == "ACCUSE" for c in found)}
         self.verbal_capable = frozenset(cues.get("verbal_capable", []))
         self.host_nouns = frozenset(str(n).split()[-1] for n in cues.get("host_nouns", []))
         self.host_suffixes = frozenset(cues.get("host_suffixes", []))
@@ -123,8 +124,10 @@ class RelationFinder:
         if depth >= 5 or verb.head is verb or verb.dep_ not in CLIMB_LINKS:
             return None
         if verb.dep_ == "pcomp" and verb.head.lower_ in ("for", "of", "from"):
-            # "criticised the group for engaging", "prevented its militants from continuing"
+            # "criticised the group for engaging", "denounced X as a hypocrite for questioning"
             governor = verb.head.head
+            while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+                governor = governor.head
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
                 return obj
@@ -205,7 +208,8 @@ class RelationFinder:
         if token.lemma_.lower() in self.verbal_capable:
             objects = [c for c in token.children if c.dep_ in OBJECTS]
             objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
-            if any(o.lemma_.lower() in self.verbal_objects for o in objects):
+            if any(o.lemma_.lower() in self.verbal_objects or (o.lemma_.lower(), "noun") in self.accuse_nouns
+                   for o in objects):
                 return "ACCUSE"
         return cue.type
 
