@@ -80,7 +80,8 @@ def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) ->
             break  # an adverbial or relative clause with its own subject stands on its own
         lemma = token.lemma_.lower()
         if token.lower_ == "without" or (lemma in cues.negating_verbs and link != "nsubj"):
-            return "negated"
+            # "has not prevented its militants from attacking": a double negation asserts.
+            return "asserted" if any(c.dep_ == "neg" for c in token.children) else "negated"
         if lemma in cues.hypothetical_words and token.pos_ in ("NOUN", "ADJ"):
             return "hypothetical"
         if lemma in cues.hypothetical_verbs and token.pos_ == "VERB" and link in ("xcomp", "ccomp", "dobj", "prep", "pcomp", "advcl"):

@@ -103,11 +103,15 @@ class RelationFinder:
                 if span.root == token or token.i == span.end - 1:
                     stack.extend(c for c in token.children if c.dep_ == "conj" or c.dep_ == "appos")
                 continue
+            examples = any(c.dep_ == "prep" and c.lower_ in ("like", "including", "such") for c in token.children)
             for child in token.children:
                 if child.dep_ in NP_LINKS:
-                    stack.append(child)
+                    if not (examples and child.dep_ in ("poss", "compound", "amod", "nmod")):
+                        stack.append(child)  # "Pakistan's parties like JUI-F" names JUI-F only
                 elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
                     stack.extend(g for g in child.children if g.dep_ == "pobj")
+                elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
+                    stack.extend(g for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children) if g.dep_ == "pobj")
                 elif child.dep_ == "acl" and child.lower_ in ("including",):
                     stack.extend(g for g in child.children if g.dep_ == "pobj")
         return found
@@ -115,7 +119,7 @@ class RelationFinder:
     def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0) -> Token | None:
         """The head of the subject of `verb`, climbing to governing clauses if needed."""
         for child in verb.children:
-            if child.dep_ in ("nsubj", "csubj"):
+            if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and depth > 0):
                 if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
                     return verb.head
                 return child
@@ -123,7 +127,7 @@ class RelationFinder:
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
         if depth >= 5 or verb.head is verb or verb.dep_ not in CLIMB_LINKS:
             return None
-        if verb.dep_ == "pcomp" and verb.head.lower_ in ("for", "of", "from"):
+        if verb.dep_ in ("pcomp", "pobj") and verb.head.lower_ in ("for", "of", "from"):
             # "criticised the group for engaging", "denounced X as a hypocrite for questioning"
             governor = verb.head.head
             while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
@@ -164,7 +168,8 @@ class RelationFinder:
             else:
                 sources = self._subject(token, mentions)
                 targets = [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
-                targets += self._prep_objects(token, cue.preps, mentions)
+                # A verb's "of" names the charge, not the target ("accused X of serving Y").
+                targets += self._prep_objects(token, cue.preps - {"of"}, mentions)
             confidence = 0.75
         else:
             phrase = token
@@ -246,7 +251,7 @@ class RelationFinder:
         """"Safe houses in X-controlled Afghanistan": X supports the clause subject."""
         hosts = []
         for t in token.subtree:
-            if t.lemma_.lower() in self.host_suffixes and t.i >= 2 and t.nbor(-1).text == "-":
+            if t.lower_ in self.host_suffixes and t.i >= 2 and t.nbor(-1).text == "-":
                 span = mentions.get(t.i - 2)
                 if span is not None:
                     hosts.append(span.label_)
@@ -267,6 +272,14 @@ class RelationFinder:
             for source in self._subject(head, mentions):
                 if source != span.label_:
                     yield head, source, span.label_
+
+    def _anti_type(self, head: Token) -> str:
+        """"anti-X propaganda campaign" is an accusation; "anti-X operations" keep their type."""
+        words = [t for t in head.subtree if t.i <= head.i]
+        if any((t.lemma_.lower(), "noun") in self.accuse_nouns or t.lemma_.lower() in self.verbal_objects for t in words):
+            return "ACCUSE"
+        types = [c.type for c in self._cues_at(head)]
+        return types[0] if types else "ACCUSE"
 
     def _defect_source(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
         """The group whose members are the subject of `verb` ("TTP commanders")."""
@@ -325,8 +338,7 @@ class RelationFinder:
                         for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
                             add(group, "DEFECT", target, token, 0.6)
             for head, source, target in self._anti_relations(sent, mentions):
-                types = [c.type for c in self._cues_at(head)] or ["ACCUSE"]
-                add(source, types[0], target, head, 0.6)
+                add(source, self._anti_type(head), target, head, 0.6)
             for i in range(sent.start, sent.end):
                 span = mentions.get(i)
                 if span is not None and i == span.start and self.kb.actors.get(span.label_) and \
