@@ -57,7 +57,7 @@ class Coreference:
         for _ in range(3):
             if token.dep_ in SUBJECT_DEPS:
                 return True
-            if token.dep_ not in ("poss", "compound", "appos", "nmod", "amod") or token.head is token:
+            if token.dep_ not in ("poss", "compound", "appos", "nmod", "amod") or token.head.i == token.i:
                 return False
             token = token.head
         return False
@@ -71,7 +71,7 @@ class Coreference:
                 subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
                 if subject is not None:
                     return subject.left_edge.i
-            if verb.head is verb:
+            if verb.head.i == verb.i:
                 return None
             verb = verb.head
         return None

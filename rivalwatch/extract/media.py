@@ -46,7 +46,7 @@ class MediaFinder:
                 for token in child.subtree:
                     if token.i in mentions:
                         return mentions[token.i]
-        if verb.dep_ in ("conj", "advcl", "pcomp", "xcomp") and verb.head is not verb:
+        if verb.dep_ in ("conj", "advcl", "pcomp", "xcomp") and verb.head.i != verb.i:
             return self._subject_actor(verb.head if verb.dep_ != "pcomp" else verb.head.head, mentions)
         return None
 

@@ -70,7 +70,7 @@ def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) ->
         return marker
     token = cue
     for _ in range(8):
-        if token.dep_ not in CLAUSE_LINKS or token.head is token or token is stop:
+        if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i or (stop is not None and token.i == stop.i):
             break
         # A clause with a subject of its own keeps its own auxiliaries and negation:
         # only the governing verb's meaning (deny, seek, claim) carries over.

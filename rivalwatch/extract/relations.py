@@ -35,7 +35,9 @@ RELATIONS_KEY = "rw_relations"
 NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "dative", "attr", "oprd")
-CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj", "appos", "attr", "compound", "npadvmod"})
+CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj",
+                         "appos", "attr", "compound", "npadvmod", "amod", "acomp"})
+PARTS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj"}
 BY = frozenset({"by"})
 
 
@@ -58,7 +60,7 @@ class RelationFinder:
         self.cues: dict[tuple[str, str], list[Cue]] = {}
         for rtype, entry in cues.get("relations", {}).items():
             preps = frozenset(entry.get("target_preps", []))
-            for part in ("verb", "noun"):
+            for part in ("verb", "noun", "adj"):
                 for phrase in entry.get(f"{part}s", []):
                     *prefix, last = str(phrase).lower().split()
                     self.cues.setdefault((last, part), []).append(Cue(rtype, part, preps, tuple(prefix)))
@@ -125,12 +127,12 @@ class RelationFinder:
                 return child
             if child.dep_ == "agent":
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
-        if depth >= 5 or verb.head is verb or verb.dep_ not in CLIMB_LINKS:
+        if depth >= 5 or verb.head.i == verb.i or verb.dep_ not in CLIMB_LINKS:
             return None
         if verb.dep_ in ("pcomp", "pobj") and verb.head.lower_ in ("for", "of", "from"):
             # "criticised the group for engaging", "denounced X as a hypocrite for questioning"
             governor = verb.head.head
-            while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+            while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
                 governor = governor.head
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
@@ -154,8 +156,13 @@ class RelationFinder:
         return found
 
     # -- one cue ---------------------------------------------------------
-    def _arguments(self, token: Token, cue: Cue, mentions: dict[int, Span]) -> Iterator[tuple[str, str, float]]:
-        """(source, target, confidence) pairs for one cue token."""
+    def _arguments(self, token: Token, cue: Cue, mentions: dict[int, Span],
+                   focus: str | None = None) -> Iterator[tuple[str, str, float]]:
+        """(source, target, confidence) pairs for one cue token.
+
+        `focus` is the group the text is about; a noun cue with a target but no
+        source of its own ("Increasing attacks against NGOs") is attributed to it.
+        """
         if cue.part == "verb":
             passive = [c for c in token.children if c.dep_ == "nsubjpass"]
             if passive:
@@ -173,7 +180,7 @@ class RelationFinder:
             confidence = 0.75
         else:
             phrase = token
-            while phrase.dep_ == "compound" and phrase.head is not phrase:
+            while phrase.dep_ == "compound" and phrase.head.i != phrase.i:
                 phrase = phrase.head
             sources, targets = [], []
             holders = {token, phrase}
@@ -185,6 +192,9 @@ class RelationFinder:
                         sources += self._names_under(child, mentions, follow_of=False)
                 sources += self._prep_objects(holder, self.source_preps.get(cue.type, BY), mentions)
                 targets += self._prep_objects(holder, cue.preps - {"by"}, mentions)
+                for child in holder.children:  # "operations targeting ISKP leaders"
+                    if child.dep_ == "acl" and self._cues_at(child):
+                        targets += [n for c in child.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
             confidence = 0.7
             if not sources:
                 governor = phrase.head
@@ -194,6 +204,8 @@ class RelationFinder:
                 else:
                     sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
                 confidence = 0.55
+                if not sources and targets and focus:
+                    sources, confidence = [focus], 0.4
             elif not targets and phrase.dep_ not in SUBJECTS and cue.type in ("COERCE", "DEFECT"):
                 # "losses due to persecution by X", "defections from X": the clause subject is the target.
                 targets = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
@@ -219,7 +231,7 @@ class RelationFinder:
         return cue.type
 
     def _cues_at(self, token: Token) -> list[Cue]:
-        part = "verb" if token.pos_ in ("VERB", "AUX") else "noun" if token.pos_ in ("NOUN", "PROPN") else None
+        part = PARTS.get(token.pos_)
         if part is None:
             return []
         found = []
@@ -263,13 +275,13 @@ class RelationFinder:
                 if host != guest:
                     yield host, guest, 0.55
 
-    def _anti_relations(self, sent: Span, mentions: dict[int, Span]) -> Iterator[tuple[Token, str, str]]:
+    def _anti_relations(self, sent: Span, mentions: dict[int, Span], focus: str | None) -> Iterator[tuple[Token, str, str]]:
         """"anti-Taliban propaganda": (phrase head, source, target)."""
         for span in {m for m in mentions.values() if m.start in self._anti_starts and sent.start <= m.start < sent.end}:
             head = span.root
-            while head.dep_ in ("amod", "compound", "npadvmod", "nmod") and head.head is not head:
+            while head.dep_ in ("amod", "compound", "npadvmod", "nmod") and head.head.i != head.i:
                 head = head.head
-            for source in self._subject(head, mentions):
+            for source in self._subject(head, mentions) or ([focus] if focus else []):
                 if source != span.label_:
                     yield head, source, span.label_
 
@@ -318,6 +330,9 @@ class RelationFinder:
 
         for sent in doc.sents:
             for token in sent:
+                focus = recent[-1] if recent else None
+                if token.dep_ == "acl" and self._cues_at(token.head):
+                    continue  # "operations targeting X": the noun carries the relation
                 for cue in self._cues_at(token):
                     rtype = self._type_for(token, cue)
                     pair = self._pair_subject(sent, token, recent) if rtype in self.symmetric else []
@@ -325,7 +340,7 @@ class RelationFinder:
                         add(pair[0], rtype, pair[1], token, 0.6)
                         add(pair[1], rtype, pair[0], token, 0.6)
                         continue
-                    for source, target, confidence in self._arguments(token, cue, mentions):
+                    for source, target, confidence in self._arguments(token, cue, mentions, focus):
                         add(source, rtype, target, token, confidence)
                         if rtype == "PLEDGE" or (cue.part == "verb" and token.lemma_.lower() in self.defect_verbs):
                             for group in self._defect_source(token, mentions):
@@ -337,7 +352,7 @@ class RelationFinder:
                     for group in self._defect_source(token, mentions):
                         for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
                             add(group, "DEFECT", target, token, 0.6)
-            for head, source, target in self._anti_relations(sent, mentions):
+            for head, source, target in self._anti_relations(sent, mentions, recent[-1] if recent else None):
                 add(source, self._anti_type(head), target, head, 0.6)
             for i in range(sent.start, sent.end):
                 span = mentions.get(i)

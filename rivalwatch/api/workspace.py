@@ -1,0 +1,327 @@
+"""`Workspace`: the Python API, and the single implementation behind the CLI.
+
+A workspace is one database plus the knowledge base (the built-in actors, with
+an optional file of the user's own merged over them). Every method validates its
+arguments and raises a `RivalWatchError` subclass with a coded message.
+
+Example:
+    ws = Workspace("rivalwatch.db")
+    report = ws.ingest(["reports/"], published="2024-12")
+    for r in ws.relations(source="ISIS-K", since="2024-01"):
+        print(r.source, r.type, r.target, r.evidence.text)
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..analysis.evaluate import Score, score
+from ..dates import parse_date
+from ..errors import GoldFormatError, IngestError, QueryError
+from ..export.gold import to_gold
+from ..extract.pipeline import VERSION, extract_documents
+from ..ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, expand_paths, read_file
+from ..knowledge.load import KnowledgeBase, load_knowledge
+from ..models import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Document, Extraction
+from ..store import Store, StoredActor, StoredRelation
+from .reports import DemoReport, DocumentView, ExtractReport, IngestReport, Progress, ReextractReport
+
+__all__ = ["Workspace", "demo_corpus"]
+
+PathLike = str | Path
+EXTRACT_CHUNK = 64  # documents handed to the extractor per call (and saved before the next)
+
+
+def demo_corpus() -> Path:
+    """The bundled demo corpus: `rivalwatch/demo/corpus`, else the source checkout's `demo/corpus`."""
+    packaged = Path(str(resources.files("rivalwatch") / "demo" / "corpus"))
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "demo" / "corpus"
+    if checkout.is_dir():
+        return checkout
+    raise IngestError(str(packaged), "demo corpus not found: reinstall rivalwatch with its package data")
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+
+
+def _iso(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    iso = parse_date(value)
+    if iso is None:
+        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
+    return iso
+
+
+def _choice(value: str | None, allowed: Sequence[str], what: str, *, upper: bool = False) -> str | None:
+    if value is None:
+        return None
+    normal = value.strip().upper() if upper else value.strip().lower()
+    if normal not in allowed:
+        raise QueryError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
+    return normal
+
+
+def _error_line(error: IngestError) -> str:
+    """An ingest error as one line: `path: reason [RW200]`."""
+    return f"{error.path}: {error.reason} [{error.code}]"
+
+
+class Workspace:
+    """One database and one knowledge base; opens the database on first use.
+
+    `extra_actors`: a YAML file of actors merged over the built-in ones.
+    `n_process`: worker processes for extraction (spaCy `nlp.pipe`).
+    """
+
+    def __init__(self, db_path: PathLike, *, extra_actors: PathLike | None = None, n_process: int = 1) -> None:
+        self.db_path = db_path
+        self.extra_actors = str(extra_actors) if extra_actors else None
+        self.n_process = max(1, n_process)
+        self.version = VERSION
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The database, created with its tables on first use."""
+        if self._store is None:
+            self._store = Store(self.db_path)
+        return self._store
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The built-in knowledge base with `extra_actors` merged over it."""
+        return load_knowledge(self.extra_actors)
+
+    def close(self) -> None:
+        """Close the database (if it was opened)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -----------------------------------------------------------------
+
+    def ingest(
+        self, paths: Iterable[PathLike], *, published: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+    ) -> IngestReport:
+        """Read files and folders, store new documents, extract them.
+
+        A file that cannot be read becomes one line in `errors` and the rest go
+        in. Documents already stored are skipped. Every stored document the
+        current extractor version has not processed yet is then extracted.
+
+        Example:
+            report = ws.ingest(["reports/", "feed.jsonl"], published="2024-12-23")
+            report.added, report.relations, report.errors
+        """
+        default = _iso(published, "published")
+        self.knowledge  # fail early on a bad knowledge file, before anything is written
+        report = IngestReport()
+        files = expand_paths(paths)
+        report.files = len(files)
+        for done, path in enumerate(files, 1):
+            result = read_file(path, published=default, max_bytes=max_bytes)
+            report.errors.extend(_error_line(e) for e in result.errors)
+            report.documents += len(result.documents)
+            added = self.store.add_documents(result.documents)
+            report.added += len(added)
+            report.duplicates += len(result.documents) - len(added)
+            if progress:
+                progress(done, len(files), f"read {path.name}")
+        pending = self.store.document_ids(missing_version=self.version)
+        report.extracted, report.relations = self._extract_stored(pending, progress)
+        return report
+
+    def reextract(self, *, progress: Progress | None = None) -> ReextractReport:
+        """Run the current extractor version again on every stored document, replacing its output."""
+        ids = self.store.document_ids()
+        documents, relations = self._extract_stored(ids, progress)
+        return ReextractReport(version=self.version, documents=documents, relations=relations)
+
+    def _extract_stored(self, ids: Sequence[str], progress: Progress | None) -> tuple[int, int]:
+        if not ids:
+            return 0, 0
+        started, relations, done = _now(), 0, 0
+        known = self.knowledge.actors
+        for i in range(0, len(ids), EXTRACT_CHUNK):
+            documents = self.store.documents(ids[i:i + EXTRACT_CHUNK])
+            for document, extraction in zip(documents, self._extract(documents)):
+                self.store.save_extraction(extraction, known=known)
+                relations += len(extraction.relations)
+                done += 1
+                if progress:
+                    progress(done, len(ids), f"extract {Path(document.source).name}")
+        self.store.record_run(version=self.version, started_at=started, finished_at=_now(), documents=done)
+        return done, relations
+
+    def _extract(self, documents: Sequence[Document]) -> Iterable[Extraction]:
+        return extract_documents(documents, extra_actors=self.extra_actors, n_process=self.n_process)
+
+    # --- without a database ------------------------------------------------------
+
+    def extract(
+        self, paths: Iterable[PathLike], *, out_dir: PathLike | None = None, published: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> ExtractReport:
+        """Extract files without touching the database; with `out_dir`, write one gold-format JSON each.
+
+        Files are named after the input's stem; an input holding several
+        documents (JSONL) gives `<stem>-1.json`, `<stem>-2.json`, ...
+
+        Example:
+            ws.extract(["report.txt"], out_dir="out/")   # writes out/report.json
+        """
+        default = _iso(published, "published")
+        report = ExtractReport()
+        named: list[tuple[str, Document]] = []
+        for path in expand_paths(paths):
+            result = read_file(path, published=default, max_bytes=max_bytes)
+            report.errors.extend(_error_line(e) for e in result.errors)
+            several = len(result.documents) > 1
+            named.extend((f"{path.stem}-{n}" if several else path.stem, d) for n, d in enumerate(result.documents, 1))
+        documents = [d for _, d in named]
+        report.results = list(zip(documents, self._extract(documents)))
+        if out_dir is not None:
+            report.written = _write_gold(Path(out_dir), [(name, d, e) for (name, _), (d, e) in zip(named, report.results)])
+        return report
+
+    def evaluate(self, gold_dir: PathLike, docs_dir: PathLike) -> Score:
+        """Score the extractor against gold files (ontology.md format) and their source documents.
+
+        Each gold file is matched to the document named by its `doc.source` (file
+        name) in `docs_dir`, else to the file with the gold file's stem and any
+        supported suffix.
+
+        Example:
+            ws.evaluate("demo/gold", "demo/corpus").total.exact.f1
+        """
+        golds = _gold_files(Path(gold_dir))
+        documents = [_gold_document(path, gold, Path(docs_dir)) for path, gold in golds]
+        predicted = [to_gold(d, e) for d, e in zip(documents, self._extract(documents))]
+        return score(zip([g for _, g in golds], predicted))
+
+    # --- reading -----------------------------------------------------------------
+
+    def relations(
+        self, *, source: str | None = None, target: str | None = None, type: str | None = None,
+        since: str | None = None, until: str | None = None, modality: str | None = None,
+        doc_id: str | None = None, group_level: bool = False, limit: int | None = None,
+    ) -> list[StoredRelation]:
+        """Stored relations of the current extractor version (see `Store.relations` for the filters).
+
+        Example:
+            ws.relations(source="ISIS-K", type="assault", since="2024-01", group_level=True)
+        """
+        if limit is not None and limit < 1:
+            raise QueryError(f"invalid limit {limit}: give a positive number")
+        if doc_id is not None:
+            doc_id = self.store.document(doc_id).id
+        return self.store.relations(
+            source=source, target=target, type=_choice(type, RELATION_TYPES, "relation type", upper=True),
+            since=_iso(since, "since"), until=_iso(until, "until"),
+            modality=_choice(modality, MODALITIES, "modality"), doc_id=doc_id,
+            group_level=group_level, limit=limit, version=self.version,
+        )
+
+    def actors(self, *, kind: str | None = None) -> list[StoredActor]:
+        """Stored actors with aliases and mention counts, most mentioned first.
+
+        Example:
+            [a.id for a in ws.actors(kind="armed_group")]
+        """
+        return self.store.actors(_choice(kind, ACTOR_KINDS, "actor kind"), version=self.version)
+
+    def show(self, doc_id: str) -> DocumentView:
+        """A document (by id or unique id prefix) with its relations, claims and publications.
+
+        Example:
+            ws.show("5e2481e5").relations
+        """
+        document = self.store.document(doc_id)
+        return DocumentView(
+            document=document, versions=self.store.versions(document.id),
+            relations=self.store.relations(doc_id=document.id, version=self.version),
+            claims=self.store.claims(doc_id=document.id, version=self.version),
+            publications=self.store.publications(doc_id=document.id, version=self.version),
+        )
+
+    def demo(self, *, progress: Progress | None = None, top: int = 10, limit: int = 25) -> DemoReport:
+        """Ingest the bundled demo corpus and summarise what was found.
+
+        Example:
+            ws.demo().counts["relations"]
+        """
+        corpus = demo_corpus()
+        report = self.ingest([corpus], progress=progress)
+        return DemoReport(
+            corpus=corpus, ingest=report, counts=self.store.counts(version=self.version),
+            top_actors=[a for a in self.actors() if a.mentions][:top],
+            relations=self.relations(limit=limit),
+        )
+
+
+# --- helpers -----------------------------------------------------------------------
+
+def _write_gold(out_dir: Path, items: list[tuple[str, Document, Extraction]]) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, document, extraction in items:
+        path, n = out_dir / f"{name}.json", 1
+        while path in written:
+            n += 1
+            path = out_dir / f"{name}-{n}.json"
+        path.write_text(json.dumps(to_gold(document, extraction), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _gold_files(gold_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    if not gold_dir.is_dir():
+        raise GoldFormatError(f"{gold_dir}: not a folder of gold JSON files")
+    out = []
+    for path in sorted(gold_dir.glob("*.json")):
+        try:
+            gold = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise GoldFormatError(f"{path}: cannot read gold JSON ({exc})") from exc
+        if not isinstance(gold, dict) or not isinstance(gold.get("doc"), dict):
+            raise GoldFormatError(f"{path}: no \"doc\" object; see ontology.md for the gold format")
+        for key in ("actors", "relations"):
+            if not isinstance(gold.get(key, []), list):
+                raise GoldFormatError(f"{path}: \"{key}\" must be a list")
+        out.append((path, gold))
+    if not out:
+        raise GoldFormatError(f"{gold_dir}: no *.json gold files")
+    return out
+
+
+def _gold_document(gold_path: Path, gold: dict[str, Any], docs_dir: Path) -> Document:
+    """The document a gold file annotates, read from `docs_dir`."""
+    doc = gold["doc"]
+    candidates = []
+    if doc.get("source"):
+        candidates.append(docs_dir / Path(str(doc["source"])).name)
+    candidates.extend(docs_dir / f"{gold_path.stem}{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        raise GoldFormatError(f"{gold_path}: no document in {docs_dir} named {doc.get('source')!r} or {gold_path.stem}.*")
+    result = read_file(path, published=doc.get("published"))
+    if not result.documents:
+        raise result.errors[0] if result.errors else GoldFormatError(f"{path}: no document")
+    by_id = [d for d in result.documents if d.id == doc.get("id")]
+    if by_id or len(result.documents) == 1:
+        return (by_id or list(result.documents))[0]
+    raise GoldFormatError(f"{gold_path}: {path} holds {len(result.documents)} documents; set doc.id to the one annotated")

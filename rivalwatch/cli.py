@@ -1,0 +1,229 @@
+"""The `rivalwatch` command: one thin Click command per `Workspace` method.
+
+Each command parses its options, calls one method and prints the result with
+`rivalwatch.render`; a `RivalWatchError` becomes a one-line error with its code.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import render
+from .api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
+from .errors import RivalWatchError
+
+__all__ = ["main"]
+
+DEFAULT_DB = "rivalwatch.db"
+MB = 1024 * 1024
+
+
+class _Group(click.Group):
+    """Turns library errors into `click.ClickException` (message keeps the code)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RivalWatchError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds `--format table|json` to a command."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+        help="Print a readable table, or JSON for other programs.",
+    )(command)
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds `--published` and `--max-mb`, shared by commands that read files."""
+    command = click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+                           help="Skip (and report) files larger than this many megabytes.")(command)
+    return click.option("--published", metavar="DATE",
+                        help="Publication date for documents that give none (ISO: 2024, 2024-07, 2024-07-14).")(command)
+
+
+pass_workspace = click.make_pass_decorator(Workspace)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="rivalwatch")
+@click.option("--db", metavar="PATH|URL",
+              default=lambda: os.environ.get("RIVALWATCH_DB", DEFAULT_DB), show_default="$RIVALWATCH_DB or ./rivalwatch.db",
+              help="SQLite database file (created if missing) or a database URL.")
+@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML file of your own actors, merged over the built-in knowledge base.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to run extraction in.")
+@click.pass_context
+def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) -> None:
+    """RivalWatch: typed, evidence-linked relations between militant groups, from reporting.
+
+    Example: rivalwatch demo
+    """
+    workspace = Workspace(db, extra_actors=actors_file, n_process=workers)
+    ctx.obj = workspace
+    ctx.call_on_close(workspace.close)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@input_options
+@format_option
+@pass_workspace
+def ingest(ws: Workspace, paths: tuple[Path, ...], published: str | None, max_mb: float, fmt: str) -> None:
+    """Read files and folders (.txt .md .html .jsonl), store new documents and extract their relations.
+
+    Files already stored are skipped. A file that cannot be read prints one
+    `error:` line and the rest still go in; the exit code is then 1.
+
+    Example: rivalwatch ingest reports/ feed.jsonl --published 2024-12
+    """
+    with render.progress_bar("ingest") as progress:
+        report = ws.ingest(paths, published=published, max_bytes=int(max_mb * MB), progress=progress)
+    render.print_error_lines(report.errors)
+    if fmt == "json":
+        render.print_json(report.as_dict())
+    else:
+        render.ingest_summary(report)
+    if report.errors:
+        click.get_current_context().exit(1)
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(ACTOR_KINDS, case_sensitive=False), help="Only actors of this kind.")
+@format_option
+@pass_workspace
+def actors(ws: Workspace, kind: str | None, fmt: str) -> None:
+    """List stored actors with their aliases and how often they are mentioned.
+
+    Example: rivalwatch actors --kind armed_group
+    """
+    found = ws.actors(kind=kind)
+    if fmt == "json":
+        render.print_json([a.as_dict() for a in found])
+    else:
+        render.actors_table(found)
+
+
+@main.command()
+@click.option("--source", metavar="ACTOR", help="Source actor: an id or any alias, any case (ISKP, isis-k).")
+@click.option("--target", metavar="ACTOR", help="Target actor: an id or any alias, any case.")
+@click.option("--type", "rtype", type=click.Choice(RELATION_TYPES, case_sensitive=False), help="Relation type.")
+@click.option("--since", metavar="DATE", help="Keep relations dated in or after this ISO date (2024, 2024-01); drops undated ones.")
+@click.option("--until", metavar="DATE", help="Keep relations dated in or before this ISO date; drops undated ones.")
+@click.option("--modality", type=click.Choice(MODALITIES, case_sensitive=False), help="Only this modality.")
+@click.option("--group-level", is_flag=True, help="Roll persons and media outlets up to the group they belong to.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many relations.")
+@format_option
+@pass_workspace
+def relations(ws: Workspace, source: str | None, target: str | None, rtype: str | None, since: str | None,
+              until: str | None, modality: str | None, group_level: bool, limit: int | None, fmt: str) -> None:
+    """List stored relations with the sentence each rests on, oldest first (undated last).
+
+    Example: rivalwatch relations --source ISIS-K --type ASSAULT --since 2024-01
+    """
+    found = ws.relations(source=source, target=target, type=rtype, since=since, until=until, modality=modality,
+                         group_level=group_level, limit=limit)
+    if fmt == "json":
+        render.print_json([r.as_dict() for r in found])
+    else:
+        render.relations_table(found)
+
+
+@main.command()
+@click.argument("doc")
+@format_option
+@pass_workspace
+def show(ws: Workspace, doc: str, fmt: str) -> None:
+    """Show one document (its id or the first characters of it) and what was extracted from it.
+
+    Example: rivalwatch show 5e2481e5
+    """
+    view = ws.show(doc)
+    if fmt == "json":
+        render.print_json(view.as_dict())
+    else:
+        render.document_view(view)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write one gold-format JSON per document into (created if missing).")
+@input_options
+@format_option
+@pass_workspace
+def extract(ws: Workspace, files: tuple[Path, ...], out_dir: Path, published: str | None, max_mb: float,
+            fmt: str) -> None:
+    """Extract files to JSON in the gold format, without a database.
+
+    Each input gives OUT/<stem>.json; a JSONL file with several records gives
+    OUT/<stem>-1.json, OUT/<stem>-2.json, ...
+
+    Example: rivalwatch extract report.txt --out out/
+    """
+    report = ws.extract(files, out_dir=out_dir, published=published, max_bytes=int(max_mb * MB))
+    render.print_error_lines(report.errors)
+    if fmt == "json":
+        render.print_json(report.as_dict())
+    else:
+        render.extract_summary(report)
+    if report.errors:
+        click.get_current_context().exit(1)
+
+
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--docs", "docs_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder holding the documents the gold files annotate.")
+@click.option("--verbose", is_flag=True, help="List the missed and spurious (source, type, target) triples per document.")
+@format_option
+@pass_workspace
+def eval_(ws: Workspace, gold_dir: Path, docs_dir: Path, verbose: bool, fmt: str) -> None:
+    """Score the extractor against gold annotations: actors and relations, P/R/F1.
+
+    Example: rivalwatch eval demo/gold --docs demo/corpus --verbose
+    """
+    result = ws.evaluate(gold_dir, docs_dir)
+    if fmt == "json":
+        render.print_json(result.as_dict(verbose=verbose))
+    else:
+        render.score_report(result, verbose=verbose)
+
+
+@main.command()
+@format_option
+@pass_workspace
+def reextract(ws: Workspace, fmt: str) -> None:
+    """Run the current extractor again on every stored document, replacing its earlier output.
+
+    Example: rivalwatch --db my.db reextract
+    """
+    with render.progress_bar("re-extract") as progress:
+        report = ws.reextract(progress=progress)
+    if fmt == "json":
+        render.print_json(report.as_dict())
+    else:
+        click.echo(f"{report.documents} documents re-extracted by {report.version}: {report.relations} relations")
+
+
+@main.command()
+@format_option
+@pass_workspace
+def demo(ws: Workspace, fmt: str) -> None:
+    """Ingest the bundled demo corpus into the database and show what was found.
+
+    Example: rivalwatch --db demo.db demo
+    """
+    with render.progress_bar("demo") as progress:
+        report = ws.demo(progress=progress)
+    render.print_error_lines(report.ingest.errors)
+    if fmt == "json":
+        render.print_json(report.as_dict())
+    else:
+        render.demo_report(report)

@@ -1,0 +1,174 @@
+"""How the CLI shows results: rich tables for people, JSON for programs.
+
+Pure presentation: every function takes what a `Workspace` method returned and
+prints it; nothing here queries or computes.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
+
+__all__ = [
+    "console", "progress_bar", "print_json", "print_error_lines", "ingest_summary", "actors_table",
+    "relations_table", "document_view", "extract_summary", "score_report", "demo_report",
+]
+
+PIPED_WIDTH = 160  # rich would wrap at 80 columns when output is not a terminal
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console on stdout (or stderr), wide enough when piped."""
+    out = Console(stderr=stderr)
+    if not out.is_terminal:
+        out.width = PIPED_WIDTH
+    return out
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A transient progress bar on stderr (only on a terminal); yields a `progress(done, total, label)` callback."""
+    err = console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int, item: str) -> None:
+            progress.update(task, completed=done, total=total, description=item)
+
+        yield update
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, indented, non-ASCII kept as is."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_error_lines(errors: Sequence[str]) -> None:
+    """One `error: path: reason [RW200]` line per failed input, on stderr."""
+    for line in errors:
+        sys.stderr.write(f"error: {line}\n")
+
+
+def _key_values(title: str, rows: Sequence[tuple[str, Any]]) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, "" if value is None else str(value))
+    return table
+
+
+def ingest_summary(report: IngestReport) -> None:
+    console().print(_key_values("Ingest", [
+        ("Files", report.files), ("Documents read", report.documents), ("Added", report.added),
+        ("Duplicates skipped", report.duplicates), ("Extracted", report.extracted),
+        ("Relations found", report.relations), ("Files with errors", len(report.errors)),
+    ]))
+
+
+def actors_table(actors: Sequence[StoredActor], *, title: str = "Actors") -> None:
+    table = Table(title=f"{title} ({len(actors)})", title_justify="left")
+    for column in ("Id", "Name", "Kind", "Part of", "Mentions", "Aliases"):
+        table.add_column(column, justify="right" if column == "Mentions" else "left",
+                         overflow="fold", ratio=3 if column == "Aliases" else None)
+    for a in actors:
+        name = f"{a.name} (discovered)" if a.discovered else a.name
+        table.add_row(a.id, name, a.kind, a.part_of or "", str(a.mentions), ", ".join(a.aliases))
+    console().print(table)
+
+
+def _as_written(rolled: str, written: str) -> str:
+    return rolled if rolled == written else f"{rolled} ({written})"
+
+
+def relations_table(relations: Sequence[StoredRelation], *, title: str = "Relations", show_doc: bool = True) -> None:
+    table = Table(title=f"{title} ({len(relations)})", title_justify="left", show_lines=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Source")
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Target")
+    table.add_column("Modality", no_wrap=True)
+    table.add_column("Where")
+    table.add_column("Evidence", ratio=1, overflow="fold")
+    if show_doc:
+        table.add_column("Doc", no_wrap=True)
+    for r in relations:
+        row = [r.date or "", _as_written(r.source, r.source_as_written), r.type,
+               _as_written(r.target, r.target_as_written), r.modality, r.location or "", " ".join(r.evidence.text.split())]
+        table.add_row(*row, *([r.doc_id[:8]] if show_doc else []), style=None if r.modality in ("asserted", "alleged") else "dim")
+    console().print(table)
+
+
+def document_view(view: DocumentView) -> None:
+    d = view.document
+    console().print(_key_values(f"Document {d.id}", [
+        ("Title", d.title), ("Published", d.published), ("Source", d.source), ("URL", d.url),
+        ("Characters", len(d.text)), ("Extracted by", ", ".join(view.versions) or "(not extracted)"),
+    ]))
+    relations_table(view.relations, show_doc=False)
+    out = console()
+    for claim in view.claims:
+        out.print(f"claim: {claim.actor} ({claim.date or 'undated'}, {claim.modality}): {claim.evidence.text}")
+    for pub in view.publications:
+        what = ", ".join(x for x in (pub.format, pub.language, pub.length, pub.title, pub.date) if x)
+        out.print(f"publication: {pub.outlet} ({what}): {pub.evidence.text}")
+
+
+def extract_summary(report: ExtractReport) -> None:
+    out = console()
+    for path, (_, extraction) in zip(report.written, report.results):
+        out.print(f"wrote {path} ({len(extraction.relations)} relations)", highlight=False)
+
+
+def _prf(counts: Any) -> str:
+    return f"{counts.precision:.2f} / {counts.recall:.2f} / {counts.f1:.2f}"
+
+
+def _score_row(doc: DocScore) -> list[str]:
+    return [doc.doc, _prf(doc.actors), _prf(doc.exact), _prf(doc.quad), str(doc.nonfactual_as_fact)]
+
+
+def score_report(result: Score, *, verbose: bool = False) -> None:
+    out = console()
+    table = Table(title="Evaluation (P / R / F1)", title_justify="left")
+    for column in ("Document", "Actors", "Relations exact", "Relations quad", "Non-factual as fact"):
+        table.add_column(column)
+    for doc in result.docs:
+        table.add_row(*_score_row(doc))
+    table.add_section()
+    table.add_row(*_score_row(result.total), style="bold")
+    out.print(table)
+    t = result.total
+    out.print(
+        f"overall: actors P={t.actors.precision:.3f} R={t.actors.recall:.3f} F1={t.actors.f1:.3f} | "
+        f"relations exact P={t.exact.precision:.3f} R={t.exact.recall:.3f} F1={t.exact.f1:.3f} | "
+        f"quad P={t.quad.precision:.3f} R={t.quad.recall:.3f} F1={t.quad.f1:.3f} | "
+        f"negated/hypothetical predicted as fact: {t.nonfactual_as_fact}",
+        highlight=False, soft_wrap=True,
+    )
+    if verbose:
+        for doc in result.docs:
+            out.print(f"\n[bold]{doc.doc}[/bold]")
+            for label, triples in (("missed", doc.missed), ("spurious", doc.spurious),
+                                   ("non-factual as fact", doc.nonfactual_hits)):
+                for source, rtype, target in triples:
+                    out.print(f"  {label}: {source} {rtype} {target}", highlight=False)
+
+
+def demo_report(report: DemoReport) -> None:
+    out = console()
+    c = report.counts
+    out.print(f"Demo corpus {report.corpus}: {c['documents']} documents, {c['actors']} actors, "
+              f"{c['mentions']} mentions, {c['relations']} relations, {c['claims']} claims, "
+              f"{c['publications']} publications.", highlight=False)
+    actors_table(report.top_actors, title="Most mentioned actors")
+    relations_table(report.relations, title="Relations (first by date)")
+    out.print("Explore further: rivalwatch relations --source ISKP, rivalwatch actors, rivalwatch show DOC", highlight=False)

@@ -1,0 +1,78 @@
+"""The one place SQL differs between databases: engine URLs, connection setup, upserts.
+
+Everything else in the store is generic SQLAlchemy Core. Supported: SQLite (the
+default, a file) and PostgreSQL.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Connection, Engine
+
+from ..errors import StoreError
+
+__all__ = ["to_url", "configure", "insert_ignore", "upsert"]
+
+
+def to_url(url_or_path: str | Path) -> str:
+    """A database URL as given, or `sqlite:///<absolute path>` for a file path."""
+    text = str(url_or_path)
+    if "://" in text:
+        return text
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory; give a database file such as {path / 'rivalwatch.db'}")
+    if not path.parent.exists():
+        raise StoreError(f"{path}: folder {path.parent} does not exist; create it or choose another --db")
+    return f"sqlite:///{path.resolve()}"
+
+
+def configure(engine: Engine) -> None:
+    """SQLite: write-ahead logging and enforced foreign keys on every new connection."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    name = conn.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise StoreError(f"unsupported database {name!r}: use SQLite or PostgreSQL")
+    return insert(table)
+
+
+def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, keys: Iterable[str]) -> None:
+    """Insert rows (executemany), skipping those whose `keys` already exist."""
+    if rows:
+        conn.execute(_insert(conn, table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+
+
+def upsert(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *,
+    keys: Iterable[str], update: Iterable[str], where: Any = None,
+) -> None:
+    """Insert rows, or update the `update` columns of existing ones (when `where` holds).
+
+    `where` is a function of the insert statement, so it can refer to `excluded`.
+    """
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={column: stmt.excluded[column] for column in update},
+        where=where(stmt) if where is not None else None,
+    )
+    conn.execute(stmt, list(rows))

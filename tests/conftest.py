@@ -1,0 +1,58 @@
+"""Shared fixtures: a temporary SQLite path, a tiny corpus we wrote ourselves, a CLI runner."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from rivalwatch.cli import main
+
+# Plain sentences whose relations are easy to state by hand:
+#   kabul.txt   ISKP ASSAULT TALIBAN (2024-07, Kabul); TTP COOPERATE ISKP negated ("denied any links")
+#   kunduz.txt  TALIBAN COERCE ISKP (2023, Kunduz); QARI_SHOAIB_BAJAURI ACCUSE ISKP (2024-06; Bajauri is part of TTP)
+#   bajaur.txt  PAKISTAN ASSAULT TTP (2024-03, Bajaur)
+CORPUS = {
+    "kabul.txt": "ISKP attacked Taliban fighters in Kabul in July 2024. The TTP denied any links to ISKP.\n",
+    "kunduz.txt": "Taliban forces arrested ISKP members in Kunduz in 2023. "
+                  "Qari Shoaib Bajauri denounced ISIS-K in June 2024.\n",
+    "bajaur.txt": "Pakistani security forces killed TTP fighters in Bajaur in March 2024.\n",
+}
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database file that does not exist yet."""
+    return tmp_path / "rivalwatch.db"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder holding the three documents of `CORPUS`."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Callable[..., Result]:
+    """Run `rivalwatch --db <db_path> ARGS...` in-process and return click's Result."""
+    runner = CliRunner()
+
+    def run(*args: str | Path) -> Result:
+        return runner.invoke(main, ["--db", str(db_path), *map(str, args)], catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def ingested(cli: Callable[..., Result], corpus: Path) -> Callable[..., Result]:
+    """The CLI runner after the tiny corpus was ingested."""
+    result = cli("ingest", corpus, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == len(CORPUS)
+    return cli
