@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -22,7 +23,7 @@ from ..analysis.evaluate import Score, score
 from ..dates import parse_date
 from ..errors import GoldFormatError, IngestError, QueryError
 from ..export.gold import to_gold
-from ..extract.pipeline import VERSION, extract_documents
+from ..extract import VERSION, extract_documents
 from ..ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, expand_paths, read_file
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Document, Extraction
@@ -36,13 +37,10 @@ EXTRACT_CHUNK = 64  # documents handed to the extractor per call (and saved befo
 
 
 def demo_corpus() -> Path:
-    """The bundled demo corpus: `rivalwatch/demo/corpus`, else the source checkout's `demo/corpus`."""
+    """The bundled demo corpus, `rivalwatch/demo/corpus`."""
     packaged = Path(str(resources.files("rivalwatch") / "demo" / "corpus"))
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / "demo" / "corpus"
-    if checkout.is_dir():
-        return checkout
     raise IngestError(str(packaged), "demo corpus not found: reinstall rivalwatch with its package data")
 
 
@@ -315,6 +313,10 @@ def _gold_document(gold_path: Path, gold: dict[str, Any], docs_dir: Path) -> Doc
     if doc.get("source"):
         candidates.append(docs_dir / Path(str(doc["source"])).name)
     candidates.extend(docs_dir / f"{gold_path.stem}{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
+    # `<stem>-<n>.json` annotates record n of a multi-document input, as `extract --out` names it.
+    record = re.fullmatch(r"(.+)-(\d+)", gold_path.stem)
+    if record:
+        candidates.extend(docs_dir / f"{record.group(1)}{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
     path = next((p for p in candidates if p.is_file()), None)
     if path is None:
         raise GoldFormatError(f"{gold_path}: no document in {docs_dir} named {doc.get('source')!r} or {gold_path.stem}.*")
@@ -324,4 +326,6 @@ def _gold_document(gold_path: Path, gold: dict[str, Any], docs_dir: Path) -> Doc
     by_id = [d for d in result.documents if d.id == doc.get("id")]
     if by_id or len(result.documents) == 1:
         return (by_id or list(result.documents))[0]
+    if record and path.stem == record.group(1) and 0 < int(record.group(2)) <= len(result.documents):
+        return result.documents[int(record.group(2)) - 1]
     raise GoldFormatError(f"{gold_path}: {path} holds {len(result.documents)} documents; set doc.id to the one annotated")

