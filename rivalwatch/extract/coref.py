@@ -7,8 +7,11 @@ Rules, in order:
 * "it" or "the group" as an object never takes the subject of its own clause (that
   would be "itself"): it takes the last other group mentioned;
 * "they"/"their" take only the group that was the subject of the previous sentence.
-The focus is the group in the subject of the previous sentence, else the last group
-mentioned. Resolved anaphors are added to `doc.spans["rw_actors"]` with
+"It"/"its" may also stand for a state, an organisation or an outlet. The focus is
+the group in the subject of the previous sentence, else the group an anaphor there
+referred to, else the last group mentioned;
+the focus at each sentence start goes to `doc.user_data["rw_focus"]` (sentence
+start -> actor). Resolved anaphors are added to `doc.spans["rw_actors"]` with
 `id_ == "coref"`.
 """
 from __future__ import annotations
@@ -20,6 +23,9 @@ from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
 
 FOCUS_KINDS = frozenset({"armed_group", "political_party"})
+# "it"/"its" may also stand for a state, an organisation or an outlet; "the group" may not.
+IT_KINDS = FOCUS_KINDS | {"state", "organization", "media_outlet"}
+FOCUS_KEY = "rw_focus"
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
@@ -33,9 +39,9 @@ class Coreference:
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
 
-    def _is_group(self, actor_id: str) -> bool:
+    def _kind(self, actor_id: str) -> str | None:
         actor = self.kb.actors.get(actor_id)
-        return actor is not None and actor.kind in FOCUS_KINDS
+        return actor.kind if actor is not None else None
 
     def _anaphor_length(self, doc: Doc, i: int) -> int:
         """Length of the anaphor starting at token i (0 if none)."""
@@ -81,30 +87,43 @@ class Coreference:
         resolved: list[Span] = []
         focus: str | None = None
         previous_subject: str | None = None
+        focus_at: dict[int, str] = {}
+        resolved_starts: set[int] = set()
         for sent in doc.sents:
+            if focus:
+                focus_at[sent.start] = focus
             groups: list[tuple[int, str]] = []      # (start, actor) of groups met so far
-            subjects: list[tuple[int, str]] = []    # those that were subjects
+            entities: list[tuple[int, str]] = []    # groups, states, organisations, outlets
+            subjects: list[tuple[int, str]] = []    # groups that were subjects
             i = sent.start
             while i < sent.end:
                 span = mentions.get(i)
                 if span is not None:
-                    if self._is_group(span.label_):
+                    kind = self._kind(span.label_)
+                    if kind in IT_KINDS:
+                        entities.append((span.start, span.label_))
+                    if kind in FOCUS_KINDS:
                         groups.append((span.start, span.label_))
                         if self._in_subject(span.root):
                             subjects.append((span.start, span.label_))
                     i = span.end
                     continue
                 n = self._anaphor_length(doc, i)
-                target = self._resolve(doc[i], n, groups, subjects, focus, previous_subject) if n else None
+                its = n == 1 and doc[i].lower_ in self.pronouns
+                target = self._resolve(doc[i], n, entities if its else groups, subjects, focus, previous_subject) if n else None
                 if target:
                     resolved.append(Span(doc, i, i + n, label=target, span_id="coref"))
+                    resolved_starts.add(i)
                     if self._in_subject(doc[i + n - 1]):
                         subjects.append((i, target))
                     groups.append((i, target))
+                    entities.append((i, target))
                 i += max(n, 1)
             subject = subjects[0][1] if subjects else None
-            focus = subject or (groups[-1][1] if groups else focus)
+            continued = next((a for start, a in groups if start in resolved_starts), None)
+            focus = subject or continued or (groups[-1][1] if groups else focus)
             previous_subject = subject
+        doc.user_data[FOCUS_KEY] = focus_at
         if resolved:
             doc.spans[SPAN_KEY] = sorted([*doc.spans[SPAN_KEY], *resolved], key=lambda s: s.start)
         return doc
@@ -118,6 +137,8 @@ class Coreference:
             start = self._clause_subject_start(token)
             own = next((a for s, a in reversed(groups) if start is not None and s >= start), None)
             return own or (subjects[-1][1] if subjects else None) or (groups[-1][1] if groups else focus)
+        if length == 1 and token.dep_ in SUBJECT_DEPS and groups and not subjects:
+            return groups[-1][1]  # "When the coalition was present, it constrained ISKP"
         head = token.doc[token.i + length - 1]
         if not self._in_subject(head):
             start = self._clause_subject_start(head)

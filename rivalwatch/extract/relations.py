@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
+from .coref import FOCUS_KEY
 from .modality import ModalityCues, modality_of
 
 RELATIONS_KEY = "rw_relations"
@@ -127,7 +128,7 @@ class RelationFinder:
                 return child
             if child.dep_ == "agent":
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
-        if depth >= 5 or verb.head.i == verb.i or verb.dep_ not in CLIMB_LINKS:
+        if depth >= 8 or verb.head.i == verb.i or verb.dep_ not in CLIMB_LINKS:
             return None
         if verb.dep_ in ("pcomp", "pobj") and verb.head.lower_ in ("for", "of", "from"):
             # "criticised the group for engaging", "denounced X as a hypocrite for questioning"
@@ -311,6 +312,7 @@ class RelationFinder:
         mentions = self._index(doc)
         found: dict[tuple[str, str, str, str, int], float] = {}
         recent: list[str] = []
+        focus_at: dict[int, str] = doc.user_data.get(FOCUS_KEY, {})
 
         def add(source: str, rtype: str, target: str, token: Token, confidence: float, stop: Token | None = None) -> None:
             if source == target or self.kb.rollup(source) == self.kb.rollup(target):
@@ -330,7 +332,7 @@ class RelationFinder:
 
         for sent in doc.sents:
             for token in sent:
-                focus = recent[-1] if recent else None
+                focus = focus_at.get(sent.start)
                 if token.dep_ == "acl" and self._cues_at(token.head):
                     continue  # "operations targeting X": the noun carries the relation
                 for cue in self._cues_at(token):
@@ -352,7 +354,7 @@ class RelationFinder:
                     for group in self._defect_source(token, mentions):
                         for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
                             add(group, "DEFECT", target, token, 0.6)
-            for head, source, target in self._anti_relations(sent, mentions, recent[-1] if recent else None):
+            for head, source, target in self._anti_relations(sent, mentions, focus_at.get(sent.start)):
                 add(source, self._anti_type(head), target, head, 0.6)
             for i in range(sent.start, sent.end):
                 span = mentions.get(i)
