@@ -6,7 +6,8 @@ Rules, in order:
   subject earlier in the sentence, else the group in focus;
 * "it" or "the group" as an object never takes the subject of its own clause (that
   would be "itself"): it takes the last other group mentioned;
-* "they"/"their" take only the group that was the subject of the previous sentence.
+* "they"/"their" take the group that is a subject earlier in the sentence, else,
+  when no other group is named before them, the subject of the previous sentence.
 "It"/"its" may also stand for a state, an organisation or an outlet. The focus is
 the group in the subject of the previous sentence, else the group an anaphor there
 referred to, else the last group mentioned;
@@ -132,6 +133,8 @@ class Coreference:
                  focus: str | None, previous_subject: str | None) -> str | None:
         word = token.lower_
         if length == 1 and word in self.plurals:
+            if subjects:
+                return subjects[-1][1]
             return None if groups else previous_subject
         if length == 1 and word in ("its", "itself"):
             start = self._clause_subject_start(token)

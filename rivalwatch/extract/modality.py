@@ -94,3 +94,18 @@ def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) ->
         if marker:
             return marker
     return "asserted"
+
+
+def reporting_verb(cue: Token, cues: ModalityCues) -> Token | None:
+    """The verb of saying or suspecting that makes the relation at `cue` alleged, if any.
+
+    "Pakistan accuses the Taliban of sheltering the TTP": for "sheltering", "accuses".
+    """
+    token = cue
+    for _ in range(8):
+        if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i:
+            return None
+        link, token = token.dep_, token.head
+        if token.lemma_.lower() in cues.alleged_verbs and token.pos_ == "VERB" and link in ("ccomp", "prep", "pcomp", "xcomp", "advcl"):
+            return token
+    return None

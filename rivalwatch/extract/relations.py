@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
 from .coref import FOCUS_KEY
-from .modality import ModalityCues, modality_of
+from .modality import ModalityCues, modality_of, reporting_verb
 
 RELATIONS_KEY = "rw_relations"
 # Dependency links we may follow down from an argument head to the actor names in it.
@@ -239,7 +239,7 @@ class RelationFinder:
         for cue in self.cues.get((token.lemma_.lower(), part), []) + self.cues.get((token.lower_, part), []):
             if cue.prefix:
                 start = token.i - len(cue.prefix)
-                if start < 0 or tuple(t.lower_ for t in token.doc[start:token.i]) != cue.prefix:
+                if start < 0 or tuple(t.lemma_.lower() for t in token.doc[start:token.i]) != cue.prefix:
                     continue
             if cue not in found:
                 found.append(cue)
@@ -329,6 +329,12 @@ class RelationFinder:
                 found[(source, "REJECT", target, "asserted", token.sent.start)] = 0.6
             key = (source, rtype, target, modality, token.sent.start)
             found[key] = max(found.get(key, 0.0), confidence)
+            if modality == "alleged":
+                # "Pakistan accuses Kabul of sheltering the TTP": alleging it is an accusation.
+                verb = reporting_verb(token, self.modality)
+                for accuser in self._subject(verb, mentions) if verb is not None else []:
+                    if self.kb.rollup(accuser) not in (self.kb.rollup(source), self.kb.rollup(target)):
+                        found.setdefault((accuser, "ACCUSE", source, "asserted", token.sent.start), 0.5)
 
         for sent in doc.sents:
             for token in sent:
