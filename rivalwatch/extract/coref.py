@@ -138,7 +138,7 @@ class Coreference:
             return None if groups else previous_subject
         if length == 1 and word in ("its", "itself"):
             start = self._clause_subject_start(token)
-            own = next((a for s, a in reversed(groups) if start is not None and s >= start), None)
+            own = next((a for s, a in groups if start is not None and s >= start), None)
             return own or (subjects[-1][1] if subjects else None) or (groups[-1][1] if groups else focus)
         if length == 1 and token.dep_ in SUBJECT_DEPS and groups and not subjects:
             return groups[-1][1]  # "When the coalition was present, it constrained ISKP"

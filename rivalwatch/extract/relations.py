@@ -37,7 +37,7 @@ NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npad
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 OBJECTS = ("dobj", "dative", "attr", "oprd")
 CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj",
-                         "appos", "attr", "compound", "npadvmod", "amod", "acomp"})
+                         "appos", "attr", "compound", "npadvmod", "amod", "acomp", "agent"})
 PARTS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj"}
 BY = frozenset({"by"})
 
@@ -74,6 +74,8 @@ class RelationFinder:
         self.verbal_capable = frozenset(cues.get("verbal_capable", []))
         self.host_nouns = frozenset(str(n).split()[-1] for n in cues.get("host_nouns", []))
         self.host_suffixes = frozenset(cues.get("host_suffixes", []))
+        self.backing_suffixes = frozenset(cues.get("backing_suffixes", []))
+        self.adjective_owner = {adj.lower(): actor for actor, adjs in kb.adjectives.items() for adj in adjs}
         self.anti = frozenset(cues.get("anti_prefixes", []))
         self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
         self.symmetric = frozenset(cues.get("symmetric_types", []))
@@ -138,9 +140,21 @@ class RelationFinder:
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
                 return obj
-        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") and self._names_under(verb.head, mentions):
-            return verb.head
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and self._names_under(verb.head, mentions):
+            return verb.head  # "ISKP, which denounced ...", "the TTP, emboldened by ..."
         return self._subject_token(verb.head, mentions, depth + 1)
+
+    def _patient(self, token: Token, mentions: dict[int, Span]) -> list[str]:
+        """Who undergoes a passive participle or a "by"-phrase: "ISKP, weakened by X" -> ISKP."""
+        verb = token
+        if token.dep_ == "pobj" and token.head.dep_ == "agent":
+            verb = token.head.head  # "weakened by Taliban crackdowns": from the noun to the participle
+        if verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
+            found = self._names_under(verb.head, mentions)
+            if found:
+                return found
+        passive = [n for c in verb.children if c.dep_ == "nsubjpass" for n in self._names_under(c, mentions)]
+        return passive or self._subject(verb, mentions)
 
     def _subject(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
         """Actors that are the subject of `verb` (see `_subject_token`)."""
@@ -169,9 +183,11 @@ class RelationFinder:
             if passive:
                 targets = [n for c in passive for n in self._names_under(c, mentions)]
                 sources = self._prep_objects(token, BY, mentions)
-            elif any(c.dep_ == "auxpass" for c in token.children):
-                # "after being installed in power by Americans": the climbed subject is the target.
-                targets = self._subject(token, mentions)
+            elif any(c.dep_ == "auxpass" for c in token.children) or (
+                    token.tag_ == "VBN" and any(c.dep_ == "agent" for c in token.children)):
+                # "after being installed in power by Americans", "ISKP, weakened by X":
+                # the one the participle is said of is the target.
+                targets = self._patient(token, mentions)
                 sources = self._prep_objects(token, BY, mentions)
             else:
                 sources = self._subject(token, mentions)
@@ -197,19 +213,18 @@ class RelationFinder:
                     if child.dep_ == "acl" and self._cues_at(child):
                         targets += [n for c in child.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
             confidence = 0.7
-            if not sources:
-                governor = phrase.head
-                if phrase.dep_ in ("nsubj", "nsubjpass") and not targets:
-                    targets = [n for c in governor.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
-                    sources = []
-                else:
-                    sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
+            if not targets and phrase.dep_ in SUBJECTS:
+                # "Taliban crackdowns weakened ISKP": the governing verb's object is the target.
+                targets = [n for c in phrase.head.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+            if not sources and phrase.dep_ not in SUBJECTS:
+                sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
                 confidence = 0.55
-                if not sources and targets and focus:
-                    sources, confidence = [focus], 0.4
-            elif not targets and phrase.dep_ not in SUBJECTS and cue.type in ("COERCE", "DEFECT"):
-                # "losses due to persecution by X", "defections from X": the clause subject is the target.
-                targets = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
+            if not sources and targets and focus:
+                sources, confidence = [focus], 0.4
+            if sources and not targets and phrase.dep_ not in SUBJECTS and cue.type in ("COERCE", "DEFECT"):
+                # "losses due to persecution by X", "weakened by Taliban crackdowns",
+                # "defections from X": the one the clause is about is the target.
+                targets = self._patient(phrase, mentions)
                 confidence = 0.5
         sources = [s for s in dict.fromkeys(sources)]
         targets = [t for t in dict.fromkeys(targets) if t not in sources]
@@ -260,21 +275,43 @@ class RelationFinder:
             return recent[-2:]
         return []
 
+    def _hyphen_actor(self, suffix: Token, mentions: dict[int, Span]) -> str | None:
+        """The actor before "-<suffix>": "Taliban-controlled", "American-installed"."""
+        if suffix.i < 2 or suffix.nbor(-1).text != "-":
+            return None
+        span = mentions.get(suffix.i - 2)
+        if span is not None:
+            return span.label_
+        return self.adjective_owner.get(suffix.nbor(-2).lower_)
+
     def _host_relations(self, token: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str, float]]:
         """"Safe houses in X-controlled Afghanistan": X supports the clause subject."""
-        hosts = []
-        for t in token.subtree:
-            if t.lower_ in self.host_suffixes and t.i >= 2 and t.nbor(-1).text == "-":
-                span = mentions.get(t.i - 2)
-                if span is not None:
-                    hosts.append(span.label_)
-        hosts += self._prep_objects(token, frozenset({"by"}), mentions)
+        hosts = [a for t in token.subtree if t.lower_ in self.host_suffixes
+                 for a in [self._hyphen_actor(t, mentions)] if a]
+        hosts += self._prep_objects(token, BY, mentions)
         if not hosts:
             return
         for guest in self._subject(token, mentions):
             for host in hosts:
                 if host != guest:
                     yield host, guest, 0.55
+
+    def _backed_relations(self, sent: Span, mentions: dict[int, Span]) -> Iterator[tuple[Token, str, str]]:
+        """"an American-installed regime", "the Iran-backed Houthis": X supports who the noun names."""
+        for token in sent:
+            if token.lower_ not in self.backing_suffixes:
+                continue
+            backer = self._hyphen_actor(token, mentions)
+            noun = token.head if token.dep_ in ("amod", "compound", "acl") else None
+            if backer is None or noun is None:
+                continue
+            backed = self._names_under(noun, mentions, follow_of=False)
+            backed = [b for b in backed if b != backer]
+            if not backed and noun.head.lower_ == "as":  # "portraying it as an X-installed regime"
+                verb = noun.head.head
+                backed = [n for c in verb.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+            for actor in backed:
+                yield token, backer, actor
 
     def _anti_relations(self, sent: Span, mentions: dict[int, Span], focus: str | None) -> Iterator[tuple[Token, str, str]]:
         """"anti-Taliban propaganda": (phrase head, source, target)."""
@@ -360,6 +397,8 @@ class RelationFinder:
                     for group in self._defect_source(token, mentions):
                         for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
                             add(group, "DEFECT", target, token, 0.6)
+            for head, source, target in self._backed_relations(sent, mentions):
+                add(source, "SUPPORT", target, head, 0.55)
             for head, source, target in self._anti_relations(sent, mentions, focus_at.get(sent.start)):
                 add(source, self._anti_type(head), target, head, 0.6)
             for i in range(sent.start, sent.end):
