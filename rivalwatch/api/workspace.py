@@ -76,12 +76,16 @@ class Workspace:
 
     `extra_actors`: a YAML file of actors merged over the built-in ones.
     `n_process`: worker processes for extraction (spaCy `nlp.pipe`).
+    `batch_size`: documents per `nlp.pipe` batch.
     """
 
-    def __init__(self, db_path: PathLike, *, extra_actors: PathLike | None = None, n_process: int = 1) -> None:
+    def __init__(
+        self, db_path: PathLike, *, extra_actors: PathLike | None = None, n_process: int = 1, batch_size: int = 16,
+    ) -> None:
         self.db_path = db_path
         self.extra_actors = str(extra_actors) if extra_actors else None
         self.n_process = max(1, n_process)
+        self.batch_size = max(1, batch_size)
         self.version = VERSION
         self._store: Store | None = None
 
@@ -166,7 +170,8 @@ class Workspace:
         return done, relations
 
     def _extract(self, documents: Sequence[Document]) -> Iterable[Extraction]:
-        return extract_documents(documents, extra_actors=self.extra_actors, n_process=self.n_process)
+        return extract_documents(documents, extra_actors=self.extra_actors,
+                                 n_process=self.n_process, batch_size=self.batch_size)
 
     # --- without a database ------------------------------------------------------
 

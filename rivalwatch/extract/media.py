@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..knowledge.load import KnowledgeBase, load_knowledge
-from ..models import Claim, Document, Evidence, Publication
+from ..models import Claim, Evidence, Publication
 from .actors import SPAN_KEY
 from .modality import ModalityCues, modality_of
 
@@ -71,8 +71,11 @@ class MediaFinder:
                     language = next((name for key, name in self.languages.items() if key in words), None)
                     length = LENGTH.search(sent.text)
                     title = TITLE.search(sent.text)
+                    item = media[0]
+                    kinds = [c for c in item.children if c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.formats]
+                    fmt = self.formats[(kinds[0] if kinds else item).lemma_.lower()]  # "audio message" is audio
                     publications.append((
-                        actor, token.i, self.formats[media[0].lemma_.lower()], language,
+                        actor, token.i, fmt, language,
                         f"{length.group(1)} {length.group(2).lower()}" if length else None,
                         title.group(1) if title else None,
                     ))
@@ -82,11 +85,13 @@ class MediaFinder:
 
 
 def records(
-    doc: Doc, document: Document, evidence: Callable[[int], Evidence], date: Callable[[int], str | None],
+    doc: Doc, *, evidence: Callable[[int], Evidence], date: Callable[[int], str | None],
+    place: Callable[[int], str | None],
 ) -> tuple[tuple[Claim, ...], tuple[Publication, ...]]:
-    """The CLAIM and PUBLISH models for a processed doc."""
+    """The CLAIM and PUBLISH models for a processed doc; the callables read the
+    evidence, date and place at a token index."""
     claims = tuple(
-        Claim(actor=actor, evidence=evidence(i), date=date(i), modality=modality)
+        Claim(actor=actor, evidence=evidence(i), date=date(i), location=place(i), modality=modality)
         for actor, i, modality in doc.user_data.get(CLAIMS_KEY, [])
     )
     publications = tuple(

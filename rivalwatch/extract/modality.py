@@ -59,18 +59,15 @@ def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> s
     return None
 
 
-def modality_of(cue: Token, cues: ModalityCues, *, stop: Token | None = None) -> str:
+def modality_of(cue: Token, cues: ModalityCues) -> str:
     """The modality of the relation signalled by `cue` (see module docstring).
-
-    `stop` is a token (such as the reporting verb the relation itself is) above
-    which governing clauses are not inspected.
     """
     marker = _own_marker(cue, cues)
     if marker:
         return marker
     token = cue
     for _ in range(8):
-        if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i or (stop is not None and token.i == stop.i):
+        if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i:
             break
         # A clause with a subject of its own keeps its own auxiliaries and negation:
         # only the governing verb's meaning (deny, seek, claim) carries over.

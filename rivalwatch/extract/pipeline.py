@@ -10,7 +10,7 @@ from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..dates import resolve
 from ..knowledge.load import KnowledgeBase, load_knowledge
@@ -38,29 +38,39 @@ def build_pipeline(extra_actors: str | None = None) -> Language:
     return nlp
 
 
-def _nearest(spans: Iterable[Span], position: int) -> Span | None:
-    return min(spans, key=lambda s: abs(s.start - position), default=None)
+def _clause_verb(token: Token) -> Token:
+    """The verb whose clause a token belongs to (the token itself for a verb)."""
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            return token
+        token = token.head
+    return token
 
 
-def _date_of(sent: Span, cue: int, published: str | None) -> str | None:
-    """The date nearest the cue in its sentence, resolved against publication."""
-    candidates = [e for e in sent.ents if e.label_ == "DATE"]
-    while candidates:
-        ent = _nearest(candidates, cue)
+def _ranked(spans: list[Span], cue: Token) -> list[Span]:
+    """Spans of the cue's own clause first, then the rest, each by distance to the cue."""
+    verb = _clause_verb(cue)
+    return sorted(spans, key=lambda s: (_clause_verb(s.root).i != verb.i, abs(s.start - cue.i)))
+
+
+def _date_of(cue: Token, published: str | None) -> str | None:
+    """The date of the cue's clause (else the nearest one), resolved against publication."""
+    for ent in _ranked([e for e in cue.sent.ents if e.label_ == "DATE"], cue):
         value = resolve(ent.text, published)
         if value:
             return value
-        candidates.remove(ent)
     return None
 
 
-def _place_of(sent: Span, cue: int, mentioned: set[int], location_preps: frozenset[str]) -> str | None:
+def _place_of(cue: Token, mentioned: set[int], location_preps: frozenset[str]) -> str | None:
+    """The place named in the cue's clause (else the nearest one), outside actor names."""
     places = [
-        e for e in sent.ents
-        if e.label_ in PLACE_LABELS and (e.start not in mentioned or e.root.head.lower_ in location_preps)
+        e for e in cue.sent.ents
+        if e.label_ in PLACE_LABELS
+        and (not mentioned.intersection(range(e.start, e.end)) or e.root.head.lower_ in location_preps)
     ]
-    place = _nearest(places, cue)
-    return place.text if place is not None else None
+    ranked = _ranked(places, cue)
+    return ranked[0].text if ranked else None
 
 
 def _evidence(doc: Doc, document: Document, token_index: int) -> Evidence:
@@ -85,7 +95,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
             names.setdefault(mention.actor_id, [])
             if mention.text not in names[mention.actor_id]:
                 names[mention.actor_id].append(mention.text)
-    mentioned = {s.start for s in doc.spans[SPAN_KEY]}
+    mentioned = {i for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
     location_preps = frozenset(kb.relation_cues.get("location_preps", []))
     relations = []
     for source, rtype, target, modality, cue, confidence in doc.user_data.get(_relations.RELATIONS_KEY, []):
@@ -93,8 +103,8 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
         relations.append(Relation(
             source=source, type=rtype, target=target, modality=modality,
             evidence=_evidence(doc, document, cue),
-            date=_date_of(sent, cue, document.published),
-            location=_place_of(sent, cue, mentioned, location_preps),
+            date=_date_of(doc[cue], document.published),
+            location=_place_of(doc[cue], mentioned, location_preps),
             confidence=confidence, cue=doc[cue].text,
         ))
     involved = set(names) | {r.source for r in relations} | {r.target for r in relations}
@@ -103,8 +113,11 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
               part_of=known[a].part_of, discovered=known[a].discovered)
         for a in sorted(involved) if a in known
     )
-    claims, publications = _media.records(doc, document, lambda i: _evidence(doc, document, i),
-                                          lambda i: _date_of(doc[i].sent, i, document.published))
+    claims, publications = _media.records(
+        doc, evidence=lambda i: _evidence(doc, document, i),
+        date=lambda i: _date_of(doc[i], document.published),
+        place=lambda i: _place_of(doc[i], mentioned, location_preps),
+    )
     return Extraction(
         doc_id=document.id, version=VERSION, actors=actors, mentions=mentions,
         relations=tuple(relations), claims=claims, publications=publications,

@@ -347,31 +347,36 @@ class RelationFinder:
     # -- the sentence loop ------------------------------------------------
     def relations(self, doc: Doc) -> list[tuple[str, str, str, str, int, float]]:
         mentions = self._index(doc)
-        found: dict[tuple[str, str, str, str, int], float] = {}
+        # (source, type, target, modality, sentence start) -> (confidence, cue token index)
+        found: dict[tuple[str, str, str, str, int], tuple[float, int]] = {}
         recent: list[str] = []
         focus_at: dict[int, str] = doc.user_data.get(FOCUS_KEY, {})
 
-        def add(source: str, rtype: str, target: str, token: Token, confidence: float, stop: Token | None = None) -> None:
+        def keep(source: str, rtype: str, target: str, modality: str, token: Token, confidence: float) -> None:
+            key = (source, rtype, target, modality, token.sent.start)
+            if key not in found or found[key][0] < confidence:
+                found[key] = (confidence, token.i)
+
+        def add(source: str, rtype: str, target: str, token: Token, confidence: float) -> None:
             if source == target or self.kb.rollup(source) == self.kb.rollup(target):
                 return
             if rtype in self.symmetric and source > target and rtype == "FIGHT":
                 source, target = target, source
-            modality = modality_of(token, self.modality, stop=stop)
+            modality = modality_of(token, self.modality)
             if modality == "alleged":
                 confidence *= 0.8
             if rtype in self.denied_is_reject and modality == "negated" and any(
                 c.dep_ == "det" and c.lower_ in self.modality.negation_words for c in token.children
             ):
                 # "the TTP has no affiliations with ISKP" disavows a tie: REJECT, asserted.
-                found[(source, "REJECT", target, "asserted", token.sent.start)] = 0.6
-            key = (source, rtype, target, modality, token.sent.start)
-            found[key] = max(found.get(key, 0.0), confidence)
+                keep(source, "REJECT", target, "asserted", token, 0.6)
+            keep(source, rtype, target, modality, token, confidence)
             if modality == "alleged":
                 # "Pakistan accuses Kabul of sheltering the TTP": alleging it is an accusation.
                 verb = reporting_verb(token, self.modality)
                 for accuser in self._subject(verb, mentions) if verb is not None else []:
                     if self.kb.rollup(accuser) not in (self.kb.rollup(source), self.kb.rollup(target)):
-                        found.setdefault((accuser, "ACCUSE", source, "asserted", token.sent.start), 0.5)
+                        keep(accuser, "ACCUSE", source, "asserted", verb, 0.5)
 
         for sent in doc.sents:
             for token in sent:
@@ -408,7 +413,7 @@ class RelationFinder:
                     if span.label_ in recent:
                         recent.remove(span.label_)
                     recent.append(span.label_)
-        return [(s, t, o, m, i, round(c, 3)) for (s, t, o, m, i), c in found.items()]
+        return [(s, t, o, m, cue, round(c, 3)) for (s, t, o, m, _), (c, cue) in found.items()]
 
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data[RELATIONS_KEY] = self.relations(doc)
