@@ -125,7 +125,6 @@ def test_missing_user_file_names_the_file(tmp_path: Path) -> None:
         load_knowledge(path)
 
 
-@pytest.mark.xfail(strict=True, reason="two entries with one id in a user file are merged silently")
 def test_duplicate_id_in_user_file_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, (
         "- id: X_FRONT\n  kind: armed_group\n  aliases: [X Front]\n"
@@ -135,7 +134,6 @@ def test_duplicate_id_in_user_file_is_rejected(tmp_path: Path) -> None:
         load_knowledge(path)
 
 
-@pytest.mark.xfail(strict=True, reason="an alias already owned by another actor is accepted; the matcher then picks one")
 def test_user_alias_owned_by_another_actor_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, "- id: X_FRONT\n  kind: armed_group\n  aliases: [Pakistani Taliban]\n")
     with pytest.raises(KnowledgeError, match="Pakistani Taliban"):

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections import deque
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..analysis.evaluate import Score, score
 from ..dates import parse_date
@@ -33,7 +34,8 @@ from .reports import DemoReport, DocumentView, ExtractReport, IngestReport, Prog
 __all__ = ["Workspace", "demo_corpus"]
 
 PathLike = str | Path
-EXTRACT_CHUNK = 64  # documents handed to the extractor per call (and saved before the next)
+EXTRACT_CHUNK = 64  # documents read from the store at a time while extracting
+SAVE_BATCH = 16  # extractions saved per transaction
 
 
 def demo_corpus() -> Path:
@@ -154,18 +156,44 @@ class Workspace:
         return ReextractReport(version=self.version, documents=documents, relations=relations)
 
     def _extract_stored(self, ids: Sequence[str], progress: Progress | None) -> tuple[int, int]:
+        """Extract stored documents in one `nlp.pipe` stream, saving a batch at a time.
+
+        Documents are read from the store `EXTRACT_CHUNK` at a time as the pipeline
+        asks for them, so memory stays bounded and worker processes (`n_process`)
+        are started once per run, not once per chunk.
+        """
         if not ids:
             return 0, 0
         started, relations, done = _now(), 0, 0
         known = self.knowledge.actors
-        for i in range(0, len(ids), EXTRACT_CHUNK):
-            documents = self.store.documents(ids[i:i + EXTRACT_CHUNK])
-            for document, extraction in zip(documents, self._extract(documents)):
-                self.store.save_extraction(extraction, known=known)
+        in_flight: deque[Document] = deque()  # handed to the pipeline, not yet saved
+
+        def stored() -> Iterator[Document]:
+            for i in range(0, len(ids), EXTRACT_CHUNK):
+                for document in self.store.documents(ids[i:i + EXTRACT_CHUNK]):
+                    in_flight.append(document)
+                    yield document
+
+        batch: list[Extraction] = []
+
+        def save() -> None:
+            nonlocal done, relations
+            self.store.save_extractions(batch, known=known)
+            for extraction in batch:
+                document = in_flight.popleft()
+                assert document.id == extraction.doc_id, "extractions out of order"
                 relations += len(extraction.relations)
                 done += 1
                 if progress:
                     progress(done, len(ids), f"extract {Path(document.source).name}")
+            batch.clear()
+
+        for extraction in self._extract(stored()):
+            batch.append(extraction)
+            if len(batch) >= SAVE_BATCH:
+                save()
+        if batch:
+            save()
         self.store.record_run(version=self.version, started_at=started, finished_at=_now(), documents=done)
         return done, relations
 

@@ -68,6 +68,7 @@ class RelationFinder:
         self.source_preps = {t: frozenset(e.get("source_preps", ["by"])) for t, e in cues.get("relations", {}).items()}
         self.defect_verbs = frozenset(cues.get("defect_verbs", []))
         self.denied_is_reject = frozenset(cues.get("denied_is_reject", []))
+        self.xcomp_targets = frozenset(cues.get("xcomp_target_types", []))
         self.member_nouns = frozenset(cues.get("member_nouns", []))
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
         self.accuse_nouns = {key for key, found in self.cues.items() if any(c.type == "ACCUSE" for c in found)}
@@ -194,6 +195,9 @@ class RelationFinder:
                 targets = [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
                 # A verb's "of" names the charge, not the target ("accused X of serving Y").
                 targets += self._prep_objects(token, cue.preps - {"of"}, mentions)
+                if not targets and cue.type in self.xcomp_targets:  # "threatened to attack the Taliban"
+                    for comp in (c for c in token.children if c.dep_ == "xcomp"):
+                        targets += [n for c in comp.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
             confidence = 0.75
         else:
             phrase = token
@@ -391,10 +395,11 @@ class RelationFinder:
                         add(pair[1], rtype, pair[0], token, 0.6)
                         continue
                     for source, target, confidence in self._arguments(token, cue, mentions, focus):
-                        add(source, rtype, target, token, confidence)
-                        if rtype == "PLEDGE" or (cue.part == "verb" and token.lemma_.lower() in self.defect_verbs):
-                            for group in self._defect_source(token, mentions):
-                                add(group, "DEFECT", target, token, 0.6)
+                        members_of = self._defect_source(token, mentions) if rtype in ("PLEDGE", "DEFECT") else []
+                        for group in members_of:  # "TTP commanders pledged allegiance to ISKP"
+                            add(group, "DEFECT", target, token, 0.6)
+                        if not members_of:
+                            add(source, rtype, target, token, confidence)
                 if token.pos_ == "NOUN" and token.lemma_.lower() in self.host_nouns:
                     for host, guest, confidence in self._host_relations(token, mentions):
                         add(host, "SUPPORT", guest, token, confidence)

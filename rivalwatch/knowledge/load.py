@@ -60,9 +60,13 @@ def _actor_entries(path: Path) -> list[dict[str, Any]]:
         return []
     if not isinstance(data, list):
         raise KnowledgeError(f"{path}: expected a list of actors, got {type(data).__name__}")
+    seen: set[str] = set()
     for number, entry in enumerate(data, 1):
         if not isinstance(entry, dict) or not entry.get("id"):
             raise KnowledgeError(f"{path}: actor #{number} has no 'id'")
+        if entry["id"] in seen:
+            raise KnowledgeError(f"{path}: actor id {entry['id']} appears twice; merge the two entries")
+        seen.add(entry["id"])
         kind = entry.get("kind")
         if kind is not None and kind not in ACTOR_KINDS:
             raise KnowledgeError(f"{path}: actor {entry['id']} has unknown kind {kind!r}; use one of {', '.join(ACTOR_KINDS)}")
@@ -95,6 +99,12 @@ def _build_actors(entries: list[dict[str, Any]], source: str) -> tuple[dict[str,
         )
         if entry.get("adjectives"):
             adjectives[entry["id"]] = tuple(entry["adjectives"])
+    owners: dict[str, str] = {}
+    for actor in actors.values():
+        for alias in actor.aliases:
+            owner = owners.setdefault(alias.casefold(), actor.id)
+            if owner != actor.id:
+                raise KnowledgeError(f"{source}: alias {alias!r} of {actor.id} already names {owner}; give it to one actor")
     for actor in actors.values():
         if actor.part_of and actor.part_of not in actors:
             raise KnowledgeError(f"{source}: actor {actor.id} is part_of unknown actor {actor.part_of!r}")

@@ -155,19 +155,46 @@ class Store:
         Actors it names are upserted with their aliases; `known` (the knowledge
         base) adds every alias of a known actor and the groups it is part of.
         """
-        doc_id, version = extraction.doc_id, extraction.version
+        self.save_extractions([extraction], known=known)
+
+    def save_extractions(self, extractions: Sequence[Extraction], *, known: Mapping[str, Actor] | None = None) -> None:
+        """`save_extraction` for several documents, in one transaction with one insert per table."""
+        if not extractions:
+            return
+        actors: dict[str, Actor] = {}
+        for extraction in extractions:
+            for actor in _actors_to_store(extraction, known or {}):
+                previous = actors.get(actor.id)
+                if previous is None:
+                    actors[actor.id] = actor
+                elif previous.discovered or not actor.discovered:
+                    # the later one wins, unless it is discovered and the earlier a knowledge-base entry
+                    # (what saving them one after the other would store)
+                    actors[actor.id] = _merged(actor, previous)
+                else:
+                    actors[actor.id] = _merged(previous, actor)
+        keys = list(dict.fromkeys((e.doc_id, e.version) for e in extractions))
+        outputs: dict[Any, list[dict[str, Any]]] = {table: [] for table in s.OUTPUT_TABLES}
+        for extraction in extractions:
+            for table, rows in _output_rows(extraction):
+                outputs[table].extend(rows)
+        now = _now()
         try:
             with self.engine.begin() as conn:
-                self._upsert_actors(conn, _actors_to_store(extraction, known or {}))
-                for table in s.OUTPUT_TABLES:
-                    conn.execute(delete(table).where(and_(table.c.doc_id == doc_id, table.c.version == version)))
-                for table, rows in _output_rows(extraction):
+                self._upsert_actors(conn, list(actors.values()))
+                for version in dict.fromkeys(v for _, v in keys):
+                    doc_ids = [d for d, v in keys if v == version]
+                    for chunk in _chunks(doc_ids):
+                        for table in s.OUTPUT_TABLES:
+                            conn.execute(delete(table).where(and_(table.c.doc_id.in_(chunk), table.c.version == version)))
+                for table, rows in outputs.items():
                     if rows:
                         conn.execute(table.insert(), rows)
-                upsert(conn, s.extractions, [{"doc_id": doc_id, "version": version, "extracted_at": _now()}],
+                upsert(conn, s.extractions, [{"doc_id": d, "version": v, "extracted_at": now} for d, v in keys],
                        keys=["doc_id", "version"], update=["extracted_at"])
         except IntegrityError as exc:
-            raise StoreError(f"cannot save extraction of document {doc_id}: is it stored? ({exc.orig})") from exc
+            which = ", ".join(d for d, _ in keys[:3]) + (", ..." if len(keys) > 3 else "")
+            raise StoreError(f"cannot save extraction of document {which}: is it stored? ({exc.orig})") from exc
 
     def upsert_actors(self, actors: Iterable[Actor]) -> None:
         """Store actors and their aliases (knowledge-base entries win over discovered ones)."""
@@ -353,6 +380,14 @@ def _actors_to_store(extraction: Extraction, known: Mapping[str, Actor]) -> list
         if actor.part_of and actor.part_of not in out and actor.part_of in known:
             pending.append(known[actor.part_of])
     return list(out.values())
+
+
+def _merged(first: Actor, second: Actor) -> Actor:
+    """`first` with the aliases of both (one upsert row per actor id)."""
+    aliases = tuple(dict.fromkeys([*first.aliases, *second.aliases]))
+    return first if aliases == first.aliases else Actor(
+        id=first.id, name=first.name, kind=first.kind, part_of=first.part_of, aliases=aliases,
+        discovered=first.discovered)
 
 
 def _output_rows(extraction: Extraction) -> list[tuple[Any, list[dict[str, Any]]]]:
