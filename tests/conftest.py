@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 from rivalwatch.cli import main
 
 # Plain sentences whose relations are easy to state by hand:
-#   kabul.txt   ISKP ASSAULT TALIBAN (2024-07, Kabul); TTP COOPERATE ISKP negated ("denied any links")
+#   kabul.txt   ISKP ASSAULT TALIBAN (2024-07, Kabul); TTP REJECT ISKP and TTP COOPERATE ISKP negated
+#               ("denied any links": denying affiliation is a REJECT, ontology.md)
 #   kunduz.txt  TALIBAN COERCE ISKP (2023, Kunduz); QARI_SHOAIB_BAJAURI ACCUSE ISKP (2024-06; Bajauri is part of TTP)
 #   bajaur.txt  PAKISTAN ASSAULT TTP (2024-03, Bajaur)
 CORPUS = {

@@ -105,6 +105,32 @@ def test_save_extraction_replaces_same_version_and_keeps_others(saved: Store, do
     assert saved.versions(doc.id) == ["v-test", "v-other"]
 
 
+def test_save_extractions_in_one_transaction_matches_saving_one_by_one(tmp_path: Path, doc: Document) -> None:
+    other = make_document(TEXT + " Copy 2", source="copy.txt")
+    extractions = [_extraction(doc), _extraction(other, relations=(("ISKP", "ASSAULT", "TALIBAN", "2024"),)),
+                   _extraction(doc, version="v-other")]
+    one_by_one, batched = Store(tmp_path / "one.db"), Store(tmp_path / "batch.db")
+    for store in (one_by_one, batched):
+        store.add_documents([doc, other])
+    for extraction in extractions:
+        one_by_one.save_extraction(extraction, known=KNOWN)
+    batched.save_extractions(extractions[:1], known=KNOWN)  # saving again replaces, as one by one
+    batched.save_extractions(extractions, known=KNOWN)
+    assert batched.counts() == one_by_one.counts()
+    assert (batched.counts()["relations"], batched.counts()["claims"]) == (7, 3)
+    assert batched.actors() == one_by_one.actors()
+    assert _triples(batched.relations()) == _triples(one_by_one.relations())
+    assert sorted(batched.versions(doc.id)) == ["v-other", "v-test"]
+
+
+def test_save_extractions_of_unknown_document_fails_and_saves_none(store: Store, doc: Document) -> None:
+    other = make_document(TEXT + " Copy 2", source="copy.txt")
+    store.add_document(other)
+    with pytest.raises(StoreError, match=r"\[RW300\].*" + doc.id):
+        store.save_extractions([_extraction(other), _extraction(doc)], known=KNOWN)
+    assert store.counts()["relations"] == 0 and store.versions(other.id) == []
+
+
 def test_save_extraction_of_unknown_document_fails(store: Store, doc: Document) -> None:
     with pytest.raises(StoreError, match=r"\[RW300\].*" + doc.id):
         store.save_extraction(_extraction(doc), known=KNOWN)

@@ -230,6 +230,9 @@ class RelationFinder:
                 # "defections from X": the one the clause is about is the target.
                 targets = self._patient(phrase, mentions)
                 confidence = 0.5
+        if sources and not targets:
+            targets = self._loose_targets(token, mentions)
+            confidence = 0.35
         sources = [s for s in dict.fromkeys(sources)]
         targets = [t for t in dict.fromkeys(targets) if t not in sources]
         if not targets and len(sources) >= 2 and cue.type in self.symmetric:
@@ -239,6 +242,31 @@ class RelationFinder:
         for source in sources:
             for target in targets:
                 yield source, target, confidence
+
+    def _loose_targets(self, cue: Token, mentions: dict[int, Span]) -> list[str]:
+        """Last resort: actors named after the cue inside its phrase, not as places ("in Iran")."""
+        spans = {mentions[t.i] for t in cue.subtree if t.i > cue.i and t.i in mentions}
+        # A verb that negates its complement ("denied attacking ISKP") does not reach into it.
+        negating = cue.lemma_.lower() in self.modality.negating_verbs
+        return [s.label_ for s in sorted(spans, key=lambda s: s.start)
+                if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))]
+
+    def _is_place(self, span: Span) -> bool:
+        """Is the mention (or the noun it modifies) the object of "in", "across", "under"...?"""
+        head = span.root
+        while head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.i != head.i:
+            head = head.head
+        return head.head.lower_ in self.location_preps
+
+    @staticmethod
+    def _same_clause(token: Token, cue: Token) -> bool:
+        """Is there no other verb between a token and the cue above it?"""
+        node = token.head
+        while node.i != cue.i and node.head.i != node.i:
+            if node.pos_ in ("VERB", "AUX"):
+                return False
+            node = node.head
+        return True
 
     def _type_for(self, token: Token, cue: Cue) -> str:
         """Verbal uses of violent words ("attack the TTP's apostasy") are accusations."""
