@@ -62,6 +62,8 @@ def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> s
 def modality_of(cue: Token, cues: ModalityCues) -> str:
     """The modality of the relation signalled by `cue` (see module docstring).
     """
+    if cue.sent.text.rstrip().endswith("?"):
+        return "hypothetical"  # a question asserts nothing
     marker = _own_marker(cue, cues)
     if marker:
         return marker

@@ -141,6 +141,10 @@ class RelationFinder:
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
             if obj is not None:
                 return obj
+        if verb.dep_ == "xcomp":  # "urged the TTP to study", "led the coalition to pursue"
+            obj = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative") and c.i < verb.i), None)
+            if obj is not None:
+                return obj
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and self._names_under(verb.head, mentions):
             return verb.head  # "ISKP, which denounced ...", "the TTP, emboldened by ..."
         return self._subject_token(verb.head, mentions, depth + 1)
@@ -154,7 +158,7 @@ class RelationFinder:
             found = self._names_under(verb.head, mentions)
             if found:
                 return found
-        passive = [n for c in verb.children if c.dep_ == "nsubjpass" for n in self._names_under(c, mentions)]
+        passive = [n for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for n in self._names_under(c, mentions)]
         return passive or self._subject(verb, mentions)
 
     def _subject(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
@@ -184,8 +188,7 @@ class RelationFinder:
             if passive:
                 targets = [n for c in passive for n in self._names_under(c, mentions)]
                 sources = self._prep_objects(token, BY, mentions)
-            elif any(c.dep_ == "auxpass" for c in token.children) or (
-                    token.tag_ == "VBN" and any(c.dep_ == "agent" for c in token.children)):
+            elif any(c.dep_ in ("auxpass", "agent") for c in token.children):
                 # "after being installed in power by Americans", "ISKP, weakened by X":
                 # the one the participle is said of is the target.
                 targets = self._patient(token, mentions)
@@ -223,13 +226,14 @@ class RelationFinder:
             if not sources and phrase.dep_ not in SUBJECTS:
                 sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
                 confidence = 0.55
-            if not sources and targets and focus:
-                sources, confidence = [focus], 0.4
             if sources and not targets and phrase.dep_ not in SUBJECTS and cue.type in ("COERCE", "DEFECT"):
                 # "losses due to persecution by X", "weakened by Taliban crackdowns",
                 # "defections from X": the one the clause is about is the target.
                 targets = self._patient(phrase, mentions)
                 confidence = 0.5
+        if not sources and targets and focus:
+            # "Increasing attacks against NGOs": said of the group the text is about.
+            sources, confidence = [focus], 0.4
         if sources and not targets:
             targets = self._loose_targets(token, mentions)
             confidence = 0.35
