@@ -73,6 +73,7 @@ class RelationFinder:
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
         self.accuse_nouns = {key for key, found in self.cues.items() if any(c.type == "ACCUSE" for c in found)}
         self.verbal_capable = frozenset(cues.get("verbal_capable", []))
+        self.verbal_modifiers = frozenset(cues.get("verbal_modifiers", []))
         self.host_nouns = frozenset(str(n).split()[-1] for n in cues.get("host_nouns", []))
         self.host_suffixes = frozenset(cues.get("host_suffixes", []))
         self.backing_suffixes = frozenset(cues.get("backing_suffixes", []))
@@ -249,7 +250,8 @@ class RelationFinder:
 
     def _loose_targets(self, cue: Token, mentions: dict[int, Span]) -> list[str]:
         """Last resort: actors named after the cue inside its phrase, not as places ("in Iran")."""
-        spans = {mentions[t.i] for t in cue.subtree if t.i > cue.i and t.i in mentions}
+        spans = {mentions[t.i] for t in cue.subtree
+                 if t.i > cue.i and t.i in mentions and mentions[t.i].start not in self._anti_starts}
         # A verb that negates its complement ("denied attacking ISKP") does not reach into it.
         negating = cue.lemma_.lower() in self.modality.negating_verbs
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
@@ -258,8 +260,13 @@ class RelationFinder:
     def _is_place(self, span: Span) -> bool:
         """Is the mention (or the noun it modifies) the object of "in", "across", "under"...?"""
         head = span.root
-        while head.dep_ in ("compound", "amod", "poss", "nmod") and head.head.i != head.i:
-            head = head.head
+        while head.head.i != head.i:
+            if head.dep_ in ("compound", "amod", "poss", "nmod"):
+                head = head.head
+            elif head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.i != head.head.i:
+                head = head.head.head  # "within the borders of Pakistan"
+            else:
+                break
         return head.head.lower_ in self.location_preps
 
     @staticmethod
@@ -273,7 +280,12 @@ class RelationFinder:
         return True
 
     def _type_for(self, token: Token, cue: Cue) -> str:
-        """Verbal uses of violent words ("attack the TTP's apostasy") are accusations."""
+        """Verbal uses of violent words ("attack the TTP's apostasy", "media offensive",
+        "ideological warfare") are accusations."""
+        if token.lemma_.lower() in self.verbal_capable and cue.part == "noun" and any(
+            c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.verbal_modifiers for c in token.children
+        ):
+            return "ACCUSE"
         if token.lemma_.lower() in self.verbal_capable:
             objects = [c for c in token.children if c.dep_ in OBJECTS]
             objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
