@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Sequence, Any, Iterator, Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -81,7 +81,7 @@ def actors_table(actors: Sequence[StoredActor], *, title: str = "Actors") -> Non
                          overflow="fold", ratio=3 if column == "Aliases" else None)
     for a in actors:
         name = f"{a.name} (discovered)" if a.discovered else a.name
-        table.add_row(a.id, name, a.kind, a.part_of or "", str(a.mentions), ", ".join(a.aliases))
+        table.add_row(a.id, name, a.kind, a.part_of or "", str(a.mentions), _some(a.aliases))
     console().print(table)
 
 
@@ -172,3 +172,9 @@ def demo_report(report: DemoReport) -> None:
     actors_table(report.top_actors, title="Most mentioned actors")
     relations_table(report.relations, title="Relations (first by date)")
     out.print("Explore further: rivalwatch relations --source ISKP, rivalwatch actors, rivalwatch show DOC", highlight=False)
+
+
+def _some(names: Sequence[str], shown: int = 4) -> str:
+    """The first few names, and how many more (tables stay readable; JSON has them all)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" (+{more} more)" if more > 0 else "")
