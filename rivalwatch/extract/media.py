@@ -3,7 +3,7 @@
 * CLAIM: a group is the subject of "claim" with an attack word or
   "responsibility" as object ("ISKP claimed responsibility for the bombing").
 * PUBLISH: an outlet or group is the subject of a release verb whose object is a
-  media format ("Al-Azaim released a 47-minute audio message in Pashto"), with the
+  media format ("Al-Azaim released a 40-minute audio in Pashto"), with the
   format, language, length and quoted title read off the sentence.
 
 Found records go to `doc.user_data` as token-indexed tuples; `records` turns them
