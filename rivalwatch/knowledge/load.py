@@ -20,6 +20,7 @@ HERE = Path(__file__).parent
 ACTORS_FILE = HERE / "actors.yaml"
 RELATION_CUES_FILE = HERE / "relation_cues.yaml"
 MODALITY_CUES_FILE = HERE / "modality_cues.yaml"
+HOSTILITY_FILE = HERE / "hostility.yaml"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class KnowledgeBase:
     adjectives: dict[str, tuple[str, ...]]
     relation_cues: dict[str, Any]
     modality_cues: dict[str, Any]
+    hostility: dict[str, Any]
 
     def rollup(self, actor_id: str) -> str:
         """The group a person or outlet belongs to (itself for everything else)."""
@@ -128,6 +130,13 @@ def _checked(cues: dict[str, Any], path: Path) -> dict[str, Any]:
     return cues
 
 
+def _check_hostility(data: dict[str, Any]) -> dict[str, Any]:
+    weights = data.get("weights", {})
+    if set(weights) != set(RELATION_TYPES) or not all(isinstance(w, (int, float)) for w in weights.values()):
+        raise KnowledgeError(f"{HOSTILITY_FILE}: 'weights' must give a number for each of {', '.join(RELATION_TYPES)}")
+    return data
+
+
 def _check_relation_cues(cues: dict[str, Any]) -> dict[str, Any]:
     _check_words(cues, RELATION_CUES_FILE)
     unknown = set(cues.get("relations", {})) - set(RELATION_TYPES)
@@ -155,4 +164,5 @@ def load_knowledge(extra_actors: str | None = None) -> KnowledgeBase:
         adjectives=adjectives,
         relation_cues=_check_relation_cues(_read_yaml(RELATION_CUES_FILE) or {}),
         modality_cues=_checked(_read_yaml(MODALITY_CUES_FILE) or {}, MODALITY_CUES_FILE),
+        hostility=_check_hostility(_read_yaml(HOSTILITY_FILE) or {}),
     )

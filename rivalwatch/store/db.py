@@ -174,9 +174,11 @@ class Store:
                 else:
                     actors[actor.id] = _merged(previous, actor)
         keys = list(dict.fromkeys((e.doc_id, e.version) for e in extractions))
+        published = self._published([d for d, _ in keys])
+        groups = _groups(actors)
         outputs: dict[Any, list[dict[str, Any]]] = {table: [] for table in s.OUTPUT_TABLES}
         for extraction in extractions:
-            for table, rows in _output_rows(extraction):
+            for table, rows in _output_rows(extraction, groups, published.get(extraction.doc_id)):
                 outputs[table].extend(rows)
         now = _now()
         try:
@@ -339,6 +341,14 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(query).all()
 
+    def _published(self, doc_ids: Sequence[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(dict.fromkeys(doc_ids))):
+                query = select(s.documents.c.id, s.documents.c.published).where(s.documents.c.id.in_(chunk))
+                out.update({row.id: row.published for row in conn.execute(query)})
+        return out
+
     def _rollup(self) -> dict[str, str]:
         """actor id -> its group, for persons and outlets that are part of one."""
         with self.engine.connect() as conn:
@@ -390,14 +400,32 @@ def _merged(first: Actor, second: Actor) -> Actor:
         discovered=first.discovered)
 
 
-def _output_rows(extraction: Extraction) -> list[tuple[Any, list[dict[str, Any]]]]:
+def _groups(actors: Mapping[str, Actor]) -> dict[str, str]:
+    """actor id -> the group it rolls up to (persons and outlets that are part of one)."""
+    out = {}
+    for actor_id in actors:
+        current, seen = actor_id, set()
+        while current in actors and current not in seen:
+            seen.add(current)
+            actor = actors[current]
+            if actor.kind not in ROLLUP_KINDS or not actor.part_of:
+                break
+            current = actor.part_of
+        out[actor_id] = current
+    return out
+
+
+def _output_rows(extraction: Extraction, groups: Mapping[str, str],
+                 published: str | None) -> list[tuple[Any, list[dict[str, Any]]]]:
     key = {"doc_id": extraction.doc_id, "version": extraction.version}
     return [
         (s.mentions, [key | {"actor_id": m.actor_id, "start": m.start, "end": m.end, "text": m.text, "how": m.how}
                       for m in extraction.mentions]),
         (s.relations, [key | {"source": r.source, "type": r.type, "target": r.target, "modality": r.modality,
                               "date": r.date, "location": r.location, "confidence": r.confidence, "cue": r.cue,
-                              **_evidence_columns(r.evidence)}
+                              "source_group": groups.get(r.source, r.source),
+                              "target_group": groups.get(r.target, r.target),
+                              "when": r.date or published, **_evidence_columns(r.evidence)}
                        for r in extraction.relations]),
         (s.claims, [key | {"actor": c.actor, "date": c.date, "location": c.location, "modality": c.modality,
                            **_evidence_columns(c.evidence)}

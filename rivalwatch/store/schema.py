@@ -115,8 +115,15 @@ relations = Table(
     Column("location", Text),
     Column("confidence", Float, nullable=False),
     Column("cue", Text, nullable=False),
+    # Group level (persons and outlets rolled up to their group) and the relation's
+    # date, else its document's publication date: what timelines and networks read.
+    Column("source_group", ACTOR_ID, nullable=False),
+    Column("target_group", ACTOR_ID, nullable=False),
+    Column("when", DATE),
     *_evidence(),
     Index("ix_relations_source_target_type_date", "source", "target", "type", "date"),
+    Index("ix_relations_groups_when", "source_group", "target_group", "when"),
+    Index("ix_relations_when", "when"),
     Index("ix_relations_target", "target"),
     Index("ix_relations_doc_id", "doc_id"),
 )
