@@ -1,73 +1,13 @@
-"""The `rivalwatch` command: one thin Click command per `Workspace` method.
-
-Each command parses its options, calls one method and prints the result with
-`rivalwatch.render`; a `RivalWatchError` becomes a one-line error with its code.
-"""
+"""Core commands: ingest, query, extract and evaluate."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any, Callable
 
 import click
 
-from . import render
-from .api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
-from .errors import RivalWatchError
-
-__all__ = ["main"]
-
-DEFAULT_DB = "rivalwatch.db"
-MB = 1024 * 1024
-
-
-class _Group(click.Group):
-    """Turns library errors into `click.ClickException` (message keeps the code)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except RivalWatchError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-
-def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds `--format table|json` to a command."""
-    return click.option(
-        "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-        help="Print a readable table, or JSON for other programs.",
-    )(command)
-
-
-def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds `--published` and `--max-mb`, shared by commands that read files."""
-    command = click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
-                           help="Skip (and report) files larger than this many megabytes.")(command)
-    return click.option("--published", metavar="DATE",
-                        help="Publication date for documents that give none (ISO: 2024, 2024-07, 2024-07-14).")(command)
-
-
-pass_workspace = click.make_pass_decorator(Workspace)
-
-
-@click.group(cls=_Group)
-@click.version_option(package_name="rivalwatch")
-@click.option("--db", metavar="PATH|URL",
-              default=lambda: os.environ.get("RIVALWATCH_DB", DEFAULT_DB), show_default="$RIVALWATCH_DB or ./rivalwatch.db",
-              help="SQLite database file (created if missing) or a database URL.")
-@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML file of your own actors, merged over the built-in knowledge base.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Processes to run extraction in.")
-@click.pass_context
-def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) -> None:
-    """RivalWatch: typed, evidence-linked relations between militant groups, from reporting.
-
-    Example: rivalwatch demo
-    """
-    workspace = Workspace(db, extra_actors=actors_file, n_process=workers)
-    ctx.obj = workspace
-    ctx.call_on_close(workspace.close)
+from .. import render
+from ..api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
+from .base import MB, format_option, input_options, main, pass_workspace
 
 
 @main.command()

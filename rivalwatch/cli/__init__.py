@@ -1,0 +1,8 @@
+"""The `rivalwatch` command line: `base` holds the group and shared options; each
+module registers its commands on it (one thin command per `Workspace` method)."""
+from __future__ import annotations
+
+from . import core  # noqa: F401  (registers the commands)
+from .base import main
+
+__all__ = ["main"]
