@@ -7,7 +7,7 @@ not reach yet; they turn into failures (XPASS) once it does, so the mark can go.
 """
 from __future__ import annotations
 
-from pathlib import Path
+
 from typing import Callable
 
 import pytest

@@ -16,7 +16,7 @@ from ..dates import resolve
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor, Evidence, Extraction, Mention, Relation, Document
 from . import VERSION
-from . import actors as _actors  # noqa: F401  (registers the factories)
+from . import actors as _actors  # noqa: F401  (importing registers the factories)
 from . import coref as _coref  # noqa: F401
 from . import lines as _lines  # noqa: F401
 from . import media as _media
@@ -102,7 +102,6 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     location_preps = frozenset(kb.relation_cues.get("location_preps", []))
     relations = []
     for source, rtype, target, modality, cue, confidence in doc.user_data.get(_relations.RELATIONS_KEY, []):
-        sent = doc[cue].sent
         relations.append(Relation(
             source=source, type=rtype, target=target, modality=modality,
             evidence=_evidence(doc, document, cue),

@@ -21,7 +21,7 @@ confidence).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
