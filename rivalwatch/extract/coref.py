@@ -115,9 +115,10 @@ class Coreference:
                 if target:
                     resolved.append(Span(doc, i, i + n, label=target, span_id="coref"))
                     resolved_starts.add(i)
-                    if self._in_subject(doc[i + n - 1]):
-                        subjects.append((i, target))
-                    groups.append((i, target))
+                    if self._kind(target) in FOCUS_KINDS:  # "it" may be a state: not a group in focus
+                        if self._in_subject(doc[i + n - 1]):
+                            subjects.append((i, target))
+                        groups.append((i, target))
                     entities.append((i, target))
                 i += max(n, 1)
             subject = subjects[0][1] if subjects else None

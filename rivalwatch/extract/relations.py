@@ -309,11 +309,17 @@ class RelationFinder:
         return found
 
     # -- special constructions --------------------------------------------
-    def _pair_subject(self, sent: Span, token: Token, recent: list[str]) -> list[str]:
-        """"Both groups clashed": the two groups last in focus."""
+    def _pair_subject(self, sent: Span, token: Token, recent: list[str], mentions: dict[int, Span]) -> list[str]:
+        """The two parties of a symmetric relation: "a ceasefire between Israel and
+        Hezbollah", or "both groups clashed" (the two groups last in focus)."""
+        between = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        if between is not None:
+            named = [n for g in between.children if g.dep_ == "pobj" for n in self._names_under(g, mentions)]
+            if len(named) >= 2:
+                return named[:2]
         if len(recent) < 2:
             return []
-        subject = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        subject = between
         if subject is None:
             subject = self._subject_token(token, {}) if token.pos_ in ("VERB", "AUX") or token.dep_ in CLIMB_LINKS else None
         if subject is None:
@@ -433,7 +439,7 @@ class RelationFinder:
                     continue  # "operations targeting X": the noun carries the relation
                 for cue in self._cues_at(token):
                     rtype = self._type_for(token, cue)
-                    pair = self._pair_subject(sent, token, recent) if rtype in self.symmetric else []
+                    pair = self._pair_subject(sent, token, recent, mentions) if rtype in self.symmetric else []
                     if pair:
                         add(pair[0], rtype, pair[1], token, 0.6)
                         add(pair[1], rtype, pair[0], token, 0.6)
