@@ -411,7 +411,7 @@ class RelationFinder:
             if key not in found or found[key][0] < confidence:
                 found[key] = (confidence, token.i)
 
-        def add(source: str, rtype: str, target: str, token: Token, confidence: float) -> None:
+        def add(source: str, rtype: str, target: str, token: Token, confidence: float, *, said_by_source: bool = True) -> None:
             if source == target or self.kb.rollup(source) == self.kb.rollup(target):
                 return
             if rtype in self.symmetric and source > target and rtype == "FIGHT":
@@ -419,7 +419,7 @@ class RelationFinder:
             modality = modality_of(token, self.modality)
             if modality == "alleged":
                 confidence *= 0.8
-            if rtype in self.denied_is_reject and modality == "negated" and any(
+            if said_by_source and rtype in self.denied_is_reject and modality == "negated" and any(
                 c.dep_ == "det" and c.lower_ in self.modality.negation_words for c in token.children
             ):
                 # "the TTP has no affiliations with ISKP" disavows a tie: REJECT, asserted.
@@ -441,8 +441,9 @@ class RelationFinder:
                     rtype = self._type_for(token, cue)
                     pair = self._pair_subject(sent, token, recent, mentions) if rtype in self.symmetric else []
                     if pair:
-                        add(pair[0], rtype, pair[1], token, 0.6)
-                        add(pair[1], rtype, pair[0], token, 0.6)
+                        # "no ties between X and Y" is the writer's statement, not a rejection by either
+                        add(pair[0], rtype, pair[1], token, 0.6, said_by_source=False)
+                        add(pair[1], rtype, pair[0], token, 0.6, said_by_source=False)
                         continue
                     for source, target, confidence in self._arguments(token, cue, mentions, focus):
                         members_of = self._defect_source(token, mentions) if rtype in ("PLEDGE", "DEFECT") else []
