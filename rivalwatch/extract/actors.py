@@ -2,8 +2,10 @@
 
 Aliases from the knowledge base are matched as token sequences (longest match
 wins); named organisations and people spaCy's NER finds that are not in the base
-become *discovered* actors. Mentions go to `doc.spans["rw_actors"]`, each span's
-`label_` the actor id and `id_` how it was found (`alias` or `ner`).
+become *discovered* actors. A capital listed as an actor's metonym ("Kabul") is a
+mention only where it is a party, not a place. Mentions go to
+`doc.spans["rw_actors"]`, each span's `label_` the actor id and `id_` how it was
+found (`alias`, `metonym` or `ner`).
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ class ActorMatcher:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         forces = kb.relation_cues.get("force_nouns", [])
+        self.location_preps = frozenset(kb.relation_cues.get("location_preps", []))
+        self.metonyms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for actor_id, names in kb.metonyms.items():
+            self.metonyms.add(actor_id, [nlp.make_doc(n) for n in names])
         self.not_actors = frozenset(w.lower() for w in kb.relation_cues.get("not_actors", []))
         for actor in kb.actors.values():
             exact, folded = set(), set()
@@ -55,6 +61,10 @@ class ActorMatcher:
             Span(doc, start, end, label=match_id, span_id="alias")
             for matcher in (self.exact, self.folded)
             for match_id, start, end in matcher(doc)
+        ]
+        spans += [
+            span for span in (Span(doc, s, e, label=m, span_id="metonym") for m, s, e in self.metonyms(doc))
+            if self._is_party(span)
         ]
         spans = filter_spans(spans)
         taken = {i for span in spans for i in range(span.start, span.end)}
@@ -76,6 +86,14 @@ class ActorMatcher:
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
         doc.user_data[DISCOVERED_KEY] = discovered
         return doc
+
+
+    def _is_party(self, span: Span) -> bool:
+        """Is a capital named as a party ("Kabul denied ...") rather than a place ("in Kabul")?"""
+        root = span.root
+        if root.dep_ in ("compound", "amod", "npadvmod"):
+            return False  # "Kabul airport", "a Kabul-based group"
+        return not (root.dep_ == "pobj" and root.head.lower_ in self.location_preps)
 
 
 def discovered_actors(doc: Doc) -> dict[str, Actor]:

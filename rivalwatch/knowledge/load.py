@@ -29,6 +29,7 @@ class KnowledgeBase:
 
     actors: dict[str, Actor]
     adjectives: dict[str, tuple[str, ...]]
+    metonyms: dict[str, tuple[str, ...]]   # capitals naming a government only when they are a party
     relation_cues: dict[str, Any]
     modality_cues: dict[str, Any]
     hostility: dict[str, Any]
@@ -81,16 +82,18 @@ def merge_actor_entries(base: Iterable[dict[str, Any]], extra: Iterable[dict[str
     for entry in extra:
         current = merged.setdefault(entry["id"], {"id": entry["id"]})
         for key, value in entry.items():
-            if key in ("aliases", "adjectives"):
+            if key in ("aliases", "adjectives", "metonyms"):
                 current[key] = list(dict.fromkeys([*current.get(key, []), *value]))
             else:
                 current[key] = value
     return list(merged.values())
 
 
-def _build_actors(entries: list[dict[str, Any]], source: str) -> tuple[dict[str, Actor], dict[str, tuple[str, ...]]]:
+def _build_actors(entries: list[dict[str, Any]], source: str) -> tuple[
+        dict[str, Actor], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     actors: dict[str, Actor] = {}
     adjectives: dict[str, tuple[str, ...]] = {}
+    metonyms: dict[str, tuple[str, ...]] = {}
     for entry in entries:
         if not entry.get("kind"):
             raise KnowledgeError(f"{source}: actor {entry['id']} has no 'kind'")
@@ -101,16 +104,18 @@ def _build_actors(entries: list[dict[str, Any]], source: str) -> tuple[dict[str,
         )
         if entry.get("adjectives"):
             adjectives[entry["id"]] = tuple(entry["adjectives"])
+        if entry.get("metonyms"):
+            metonyms[entry["id"]] = tuple(entry["metonyms"])
     owners: dict[str, str] = {}
     for actor in actors.values():
-        for alias in actor.aliases:
+        for alias in (*actor.aliases, *metonyms.get(actor.id, ())):
             owner = owners.setdefault(alias.casefold(), actor.id)
             if owner != actor.id:
                 raise KnowledgeError(f"{source}: alias {alias!r} of {actor.id} already names {owner}; give it to one actor")
     for actor in actors.values():
         if actor.part_of and actor.part_of not in actors:
             raise KnowledgeError(f"{source}: actor {actor.id} is part_of unknown actor {actor.part_of!r}")
-    return actors, adjectives
+    return actors, adjectives, metonyms
 
 
 def _check_words(data: Any, path: Path, where: str = "") -> None:
@@ -158,10 +163,11 @@ def load_knowledge(extra_actors: str | None = None) -> KnowledgeBase:
     if extra_actors:
         entries = merge_actor_entries(entries, _actor_entries(Path(extra_actors)))
         source = f"{ACTORS_FILE} + {extra_actors}"
-    actors, adjectives = _build_actors(entries, source)
+    actors, adjectives, metonyms = _build_actors(entries, source)
     return KnowledgeBase(
         actors=actors,
         adjectives=adjectives,
+        metonyms=metonyms,
         relation_cues=_check_relation_cues(_read_yaml(RELATION_CUES_FILE) or {}),
         modality_cues=_checked(_read_yaml(MODALITY_CUES_FILE) or {}, MODALITY_CUES_FILE),
         hostility=_check_hostility(_read_yaml(HOSTILITY_FILE) or {}),
