@@ -96,6 +96,7 @@ class Coreference:
             groups: list[tuple[int, str]] = []      # (start, actor) of groups met so far
             entities: list[tuple[int, str]] = []    # groups, states, organisations, outlets
             subjects: list[tuple[int, str]] = []    # groups that were subjects
+            entity_subjects: list[tuple[int, str]] = []
             i = sent.start
             while i < sent.end:
                 span = mentions.get(i)
@@ -103,6 +104,8 @@ class Coreference:
                     kind = self._kind(span.label_)
                     if kind in IT_KINDS:
                         entities.append((span.start, span.label_))
+                        if self._in_subject(span.root):
+                            entity_subjects.append((span.start, span.label_))
                     if kind in FOCUS_KINDS:
                         groups.append((span.start, span.label_))
                         if self._in_subject(span.root):
@@ -111,15 +114,19 @@ class Coreference:
                     continue
                 n = self._anaphor_length(doc, i)
                 its = n == 1 and doc[i].lower_ in self.pronouns
-                target = self._resolve(doc[i], n, entities if its else groups, subjects, focus, previous_subject) if n else None
+                target = self._resolve(doc[i], n, entities if its else groups, entity_subjects if its else subjects,
+                                       focus, previous_subject) if n else None
                 if target:
                     resolved.append(Span(doc, i, i + n, label=target, span_id="coref"))
                     resolved_starts.add(i)
+                    in_subject = self._in_subject(doc[i + n - 1])
                     if self._kind(target) in FOCUS_KINDS:  # "it" may be a state: not a group in focus
-                        if self._in_subject(doc[i + n - 1]):
+                        if in_subject:
                             subjects.append((i, target))
                         groups.append((i, target))
                     entities.append((i, target))
+                    if in_subject:
+                        entity_subjects.append((i, target))
                 i += max(n, 1)
             subject = subjects[0][1] if subjects else None
             continued = next((a for start, a in groups if start in resolved_starts), None)
@@ -141,8 +148,9 @@ class Coreference:
             start = self._clause_subject_start(token)
             own = next((a for s, a in groups if start is not None and s >= start), None)
             return own or (subjects[-1][1] if subjects else None) or (groups[-1][1] if groups else focus)
-        if length == 1 and token.dep_ in SUBJECT_DEPS and groups and not subjects:
-            return groups[-1][1]  # "When the coalition was present, it constrained ISKP"
+        if length == 1 and token.dep_ in SUBJECT_DEPS and groups:
+            # "Mali's junta says it is fighting ...", "When the coalition was present, it constrained ISKP"
+            return subjects[-1][1] if subjects else groups[-1][1]
         head = token.doc[token.i + length - 1]
         if not self._in_subject(head):
             start = self._clause_subject_start(head)
