@@ -84,6 +84,8 @@ class RelationFinder:
         self.location_preps = frozenset(cues.get("location_preps", []))
         self.modality = ModalityCues.from_knowledge(kb.modality_cues)
         self._anti_starts: set[int] = set()
+        self._recent_pair: tuple[str, ...] = ()
+        self.against_type = cues.get("cooperation_against", {})
 
     # -- mentions --------------------------------------------------------
     def _index(self, doc: Doc) -> dict[int, Span]:
@@ -199,6 +201,11 @@ class RelationFinder:
                 targets = [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
                 # A verb's "of" names the charge, not the target ("accused X of serving Y").
                 targets += self._prep_objects(token, cue.preps - {"of"}, mentions)
+                if not targets and self._recent_pair:  # "says it is fighting both organisations"
+                    for obj in (c for c in token.children if c.dep_ in OBJECTS):
+                        words = tuple(t.lower_ for t in obj.subtree)
+                        if any(words[-len(p):] == p for p in self.pairs):
+                            targets = list(self._recent_pair)
                 if not targets and cue.type in self.xcomp_targets:  # "threatened to attack the Taliban"
                     for comp in (c for c in token.children if c.dep_ == "xcomp"):
                         targets += [n for c in comp.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
@@ -433,6 +440,7 @@ class RelationFinder:
                         keep(accuser, "ACCUSE", source, "asserted", verb, 0.5)
 
         for sent in doc.sents:
+            self._recent_pair = tuple(recent[-2:]) if len(recent) >= 2 else ()
             for token in sent:
                 focus = focus_at.get(sent.start)
                 if token.dep_ == "acl" and self._cues_at(token.head):
@@ -451,6 +459,12 @@ class RelationFinder:
                             add(group, "DEFECT", target, token, 0.6)
                         if not members_of:
                             add(source, rtype, target, token, confidence)
+                for cue in self._cues_at(token):  # "cooperated against Malian and French forces"
+                    joint = self.against_type.get(cue.type)
+                    if joint:
+                        for enemy in self._prep_objects(token, frozenset({"against"}), mentions):
+                            for ally in self._subject(token, mentions):
+                                add(ally, joint, enemy, token, 0.5)
                 if token.pos_ == "NOUN" and token.lemma_.lower() in self.host_nouns:
                     for host, guest, confidence in self._host_relations(token, mentions):
                         add(host, "SUPPORT", guest, token, confidence)
