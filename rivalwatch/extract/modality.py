@@ -45,12 +45,17 @@ class ModalityCues:
 
 
 def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> str | None:
-    """A marker attached directly to `token` (its negation, auxiliaries, adverbs)."""
+    """A marker attached directly to `token` (its negation, auxiliaries, adverbs).
+
+    A modal in an embedded how/why question presupposes the act ("questioning how
+    the TTP could pledge allegiance" says that it did), so it is not hypothetical.
+    """
+    presupposed = any(c.dep_ == "advmod" and c.lower_ in ("how", "why") for c in token.children)
     for child in token.children:
         word = child.lower_
         if negation and (child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj", "cc") and word in cues.negation_words)):
             return "negated"
-        if child.dep_ in ("aux", "auxpass") and word in cues.modal_aux:
+        if child.dep_ in ("aux", "auxpass") and word in cues.modal_aux and not presupposed:
             return "hypothetical"
         if child.dep_ in ("advmod", "amod", "mark") and word in cues.hypothetical_words:
             return "hypothetical"
