@@ -13,12 +13,15 @@ from typing import Any, Iterator, Sequence
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
 
 __all__ = [
     "console", "progress_bar", "print_json", "print_error_lines", "ingest_summary", "actors_table",
     "relations_table", "document_view", "extract_summary", "score_report", "demo_report",
+    "network_report", "import_summary",
+    "claims_report", "defections_report", "media_report", "places_report",
 ]
 
 PIPED_WIDTH = 160  # rich would wrap at 80 columns when output is not a terminal
@@ -178,3 +181,120 @@ def _some(names: Sequence[str], shown: int = 4) -> str:
     """The first few names, and how many more (tables stay readable; JSON has them all)."""
     more = len(names) - shown
     return ", ".join(names[:shown]) + (f" (+{more} more)" if more > 0 else "")
+
+
+# --- networks (rivalwatch network, rivalwatch import relationships) ------------------
+
+_SIGNS = {1: "+", -1: "-", 0: "0"}
+
+
+def network_report(net: Any) -> None:
+    """A `Network`: its edges, actors with centrality, triads and the balance ratio."""
+    out = console()
+    window = f"{net.since or '...'} to {net.until or '...'}" if net.since or net.until else "all dates"
+    out.print(f"Network, {window} ({'directed' if net.directed else 'undirected'}, "
+              f"{'group level' if net.group_level else 'actors as written'}, min evidence {net.min_evidence}, "
+              f"imported {'included' if net.include_imported else 'left out'}): "
+              f"{len(net.nodes)} actors, {len(net.edges)} edges", highlight=False)
+    edges = Table(title=f"Edges ({len(net.edges)})", title_justify="left")
+    for column in ("Source", "Sign", "Target", "Weight", "Net", "Types", "Evidence", "Origin"):
+        edges.add_column(column, justify="right" if column in ("Weight", "Net", "Evidence") else "left")
+    for e in net.edges:
+        types = ", ".join(f"{t} x{n}" if n > 1 else t for t, n in e.types.items())
+        edges.add_row(e.source, _SIGNS[e.sign], e.target, f"{e.weight:g}", f"{e.net:g}", types, str(e.evidence),
+                      ", ".join(e.origins), style="red" if e.sign < 0 else "green" if e.sign > 0 else None)
+    out.print(edges)
+    nodes = Table(title=f"Centrality ({len(net.nodes)})", title_justify="left")
+    for column in ("Actor", "Kind", "Degree", "Weighted degree", "Allies", "Rivals", "Betweenness"):
+        nodes.add_column(column, justify="left" if column in ("Actor", "Kind") else "right")
+    for n in net.nodes:
+        nodes.add_row(n.id, n.kind, str(n.degree), f"{n.weighted_degree:g}", str(n.positive), str(n.negative),
+                      f"{n.betweenness:.3f}")
+    out.print(nodes)
+    triads = Table(title=f"Triads ({len(net.triads)})", title_justify="left")
+    for column in ("Actors", "Signs", "Balanced", "Reading"):
+        triads.add_column(column)
+    for t in net.triads:
+        signs = ", ".join(f"{a}{_SIGNS[s]}{b}" for a, b, s in t.signs)
+        triads.add_row(" / ".join(t.actors), signs, "yes" if t.balanced else "NO", t.reading,
+                       style=None if t.balanced else "bold")
+    out.print(triads)
+    b = net.balance
+    ratio = "no triads" if b.ratio is None else f"balance ratio {b.ratio:.3f}"
+    out.print(f"Structural balance: {b.balanced} of {b.triads} triads balanced, {b.unbalanced} unbalanced ({ratio})",
+              highlight=False)
+
+
+def import_summary(report: Any) -> None:
+    """An `ImportReport` as a key-value table."""
+    console().print(_key_values(f"Import {report.file}", [
+        ("Rows read", report.rows), ("Relations", report.relations), ("Added", report.added),
+        ("Already imported", report.duplicates),
+        ("By type", ", ".join(f"{t} {n}" for t, n in report.types.items())),
+        ("Unresolved names", len(report.unresolved)), ("Rows skipped otherwise", len(report.skipped)),
+    ]))
+
+
+# --- claims, defections, media, places (rivalwatch claims / defections / media / places) -----
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, lines: bool = False) -> Table:
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=lines)
+    for column in columns:
+        table.add_column(column, ratio=1 if column == "Evidence" else None,
+                         overflow="fold" if column == "Evidence" else "ellipsis")
+    for row in rows:
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))  # evidence is text, never markup
+    return table
+
+
+def _sentence(cited: Any) -> str:
+    return f"{' '.join(cited.evidence.text.split())} [{cited.evidence.doc_id[:8]}]"
+
+
+def claims_report(report: Any) -> None:
+    """Claims with their sentence and document, then the competing claims."""
+    out = console()
+    out.print(_table("Claims", ("When", "Actor", "Group", "Where", "Modality", "Evidence"), [
+        (c.when, c.actor, c.group, c.location, c.modality, _sentence(c.cited)) for c in report.claims], lines=True))
+    out.print(_table(f"Competing claims (tolerance {report.tolerance_days} days)",
+                     ("When", "Precision", "Groups", "Where", "Evidence"), [
+        (i.when, i.precision, " vs ".join(i.groups), i.location,
+         "\n".join(f"{c.group}: {_sentence(c.cited)}" for c in i.claims)) for i in report.competing], lines=True))
+
+
+def defections_report(report: Any) -> None:
+    """Flows per period, then the de-duplicated events with their sentences."""
+    out = console()
+    out.print(_table(f"Defection flows by {report.by}", ("Period", "From", "To", "Events", "Documents", "Reports"), [
+        (f.period or "undated", f.source, f.target, f.events, f.documents, f.reports) for f in report.flows]))
+    out.print(_table("Defection events", ("When", "From", "To", "Modality", "Evidence"), [
+        (e.when, e.source, e.target, e.modality, "\n".join(_sentence(c) for c in e.evidence))
+        for e in report.events], lines=True))
+    if report.chart:
+        out.print(f"chart written to {report.chart}", highlight=False)
+
+
+def media_report(report: Any) -> None:
+    """Releases per outlet, period, format and language, then totals by language and format."""
+    out = console()
+    out.print(_table(f"Media releases by {report.by}", ("Outlet", "Group", "Period", "Format", "Language", "Releases"), [
+        (r.outlet, r.group, r.period or "undated", r.format, r.language, r.releases) for r in report.rows]))
+    for what in ("outlet", "language", "format"):
+        totals = report.totals(what)
+        out.print(f"by {what}: " + (", ".join(f"{k} {n}" for k, n in totals.items()) or "none"), highlight=False)
+
+
+def places_report(report: Any) -> None:
+    """Relations per province and per country, then the place strings not resolved."""
+    out = console()
+    columns = ("Country", "Province", "Relations", "Hostility", "Types", "Places", "Docs")
+
+    def rows(areas: Any) -> list[tuple[Any, ...]]:
+        return [(a.country, a.province or "(country level)", a.relations, f"{a.hostility:g}",
+                 ", ".join(f"{t} {n}" for t, n in sorted(a.types.items())), _some(list(a.places)), len(a.documents))
+                for a in areas]
+
+    out.print(_table("Relations by province", columns, rows(report.provinces)))
+    out.print(_table("Relations by country", columns[:1] + columns[2:], [r[:1] + r[2:] for r in rows(report.countries)]))
+    out.print(_table("Unresolved places", ("Place", "Relations"), list(report.unresolved.items())))
+    out.print(f"{report.relations} factual relations, {report.unlocated} without a place", highlight=False)

@@ -12,3 +12,13 @@ __all__ = [
     "DocumentView", "DemoReport", "ACTOR_KINDS", "MODALITIES", "RELATION_TYPES",
     "Score", "DocScore", "StoredActor", "StoredRelation",
 ]
+
+from .network import GRAPH_FORMATS, ImportReport, Network  # noqa: E402
+
+__all__ += ["GRAPH_FORMATS", "ImportReport", "Network"]
+
+from ..analysis.defections import BY as DEFECTION_PERIODS  # noqa: E402
+from ..analysis.record_queries import PERIODS  # noqa: E402
+from .records import ClaimsReport, DefectionsReport, MediaReport, PlacesReport  # noqa: E402
+
+__all__ += ["ClaimsReport", "DefectionsReport", "MediaReport", "PlacesReport", "PERIODS", "DEFECTION_PERIODS"]

@@ -30,6 +30,8 @@ from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Document, Extraction
 from ..store import Store, StoredActor, StoredRelation
 from .reports import DemoReport, DocumentView, ExtractReport, IngestReport, Progress, ReextractReport
+from .records import RecordsMixin  # claims, defections, media, places
+from . import network as _network
 
 __all__ = ["Workspace", "demo_corpus"]
 
@@ -73,7 +75,7 @@ def _error_line(error: IngestError) -> str:
     return f"{error.path}: {error.reason} [{error.code}]"
 
 
-class Workspace:
+class Workspace(RecordsMixin):
     """One database and one knowledge base; opens the database on first use.
 
     `extra_actors`: a YAML file of actors merged over the built-in ones.
@@ -302,6 +304,47 @@ class Workspace:
             top_actors=[a for a in self.actors() if a.mentions][:top],
             relations=self.relations(limit=limit),
         )
+
+    # --- networks (implemented in api/network.py) ----------------------------------
+
+    def network(
+        self, *, year: int | None = None, since: str | None = None, until: str | None = None,
+        min_evidence: int = 1, group_level: bool = True, include_imported: bool = True, directed: bool = True,
+    ) -> "_network.Network":
+        """The signed, weighted actor network of one time slice, with structural balance and centrality.
+
+        `year` or `since`/`until` (ISO prefixes) choose the slice by each relation's
+        date, else its document's; `min_evidence` keeps edges with at least that many
+        supporting documents; `group_level=False` keeps actors as written;
+        `include_imported` adds imported (human-coded) relations; `directed=False`
+        gives one edge per pair.
+
+        Example:
+            net = ws.network(year=2024)
+            [(e.source, e.sign, e.target) for e in net.edges]
+        """
+        return _network.network(self, year=year, since=since, until=until, min_evidence=min_evidence,
+                                group_level=group_level, include_imported=include_imported, directed=directed)
+
+    def export_network(self, network: "_network.Network", fmt: str) -> bytes:
+        """A network as GraphML or GEXF (for Gephi).
+
+        Example:
+            Path("net.graphml").write_bytes(ws.export_network(ws.network(year=2024), "graphml"))
+        """
+        return _network.export_network(network, fmt)
+
+    def import_relationships(self, path: PathLike, *, mapping: PathLike | None = None) -> "_network.ImportReport":
+        """Store the rows of a Mapping-Militants-style CSV as imported relations (kept apart from extracted ones).
+
+        Group names resolve through the actor aliases, `knowledge/mmp.yaml` and the
+        `mapping` YAML (name: ACTOR_ID); unresolved names are reported and their rows
+        skipped. Importing the same file again adds nothing.
+
+        Example:
+            ws.import_relationships("militant_relationships_mmp.csv", mapping="names.yaml").unresolved
+        """
+        return _network.import_relationships(self, path, mapping=mapping)
 
 
 # --- helpers -----------------------------------------------------------------------

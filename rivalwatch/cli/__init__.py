@@ -3,6 +3,8 @@ module registers its commands on it (one thin command per `Workspace` method).""
 from __future__ import annotations
 
 from . import core  # noqa: F401  (registers the commands)
+from . import network  # noqa: F401  (network, import relationships)
+from . import records  # noqa: F401  (claims, defections, media, places)
 from .base import main
 
 __all__ = ["main"]

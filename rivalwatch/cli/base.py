@@ -15,7 +15,7 @@ import click
 from ..api import Workspace
 from ..errors import RivalWatchError
 
-__all__ = ["main", "format_option", "input_options", "pass_workspace"]
+__all__ = ["main", "format_option", "import_group", "input_options", "pass_workspace"]
 
 DEFAULT_DB = "rivalwatch.db"
 MB = 1024 * 1024
@@ -68,3 +68,11 @@ def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) ->
     workspace = Workspace(db, extra_actors=actors_file, n_process=workers)
     ctx.obj = workspace
     ctx.call_on_close(workspace.close)
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Import human-coded data sets into the database, kept apart from extracted relations.
+
+    Example: rivalwatch import relationships militant_relationships_mmp.csv
+    """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData,
-    PrimaryKeyConstraint, String, Table, Text,
+    PrimaryKeyConstraint, String, Table, Text, UniqueConstraint,
 )
 
 __all__ = [
@@ -158,3 +158,29 @@ publications = Table(
 
 # The tables one extraction writes, keyed by (doc_id, version).
 OUTPUT_TABLES = (mentions, relations, claims, publications)
+
+# Human-coded relations imported from a table such as Mapping Militants
+# (`rivalwatch import relationships`), kept apart from extracted ones. One row per
+# coded row: importing the same file again adds nothing. `evidence_text` is the
+# row's own justification (MMP `description`).
+imported_relations = Table(
+    "imported_relations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", String(32), nullable=False),          # "mmp"
+    Column("source_file", Text, nullable=False),           # the file's name
+    Column("row_id", String(64), nullable=False),          # the row's unique_id, else its line
+    Column("code", String(16), nullable=False),            # the table's own type: all, riv, aff, spl, mer
+    Column("source", ACTOR_ID, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("target", ACTOR_ID, nullable=False),
+    Column("source_group", ACTOR_ID, nullable=False),
+    Column("target_group", ACTOR_ID, nullable=False),
+    Column("date", DATE),
+    Column("source_name", Text, nullable=False),           # the names as the file writes them
+    Column("target_name", Text, nullable=False),
+    Column("evidence_text", Text, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    UniqueConstraint("origin", "source_file", "row_id", name="uq_imported_relations_row"),
+    Index("ix_imported_relations_groups_date", "source_group", "target_group", "date"),
+)
+__all__ += ["imported_relations"]

@@ -1,0 +1,105 @@
+"""What networks read: relations as dated group-level events, extracted and imported alike.
+
+Extracted relations come from the `relations` table (one extractor version); their
+date is `when` (the relation's date, else its document's publication date).
+Imported relations come from `imported_relations` (human-coded tables such as
+Mapping Militants); their date is the row's date. Both are read at group level
+(persons and outlets rolled up to their group) unless `as_written`.
+
+Example:
+    add_imported(store, resolution.relations)
+    events(store, version="rw-extract-1", since="2024", until="2024")
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from sqlalchemy import String, func, literal, select
+
+from ..ingest.relationships import ImportedRelation
+from . import schema as s
+from .db import Store
+from .dialect import insert_ignore
+
+__all__ = ["EXTRACTED", "IMPORTED", "GroupEvent", "add_imported", "events", "imported_keys"]
+
+EXTRACTED, IMPORTED = "extracted", "imported"
+
+
+@dataclass(frozen=True)
+class GroupEvent:
+    """One stored relation as a network reads it.
+
+    `doc` names the supporting record: the document id of an extracted relation,
+    `<origin>:<file>#<row>` of an imported one.
+    """
+
+    origin: str          # "extracted" or "imported"
+    id: int              # relations.id or imported_relations.id
+    doc: str
+    source: str
+    type: str
+    target: str
+    modality: str
+    when: str | None
+    evidence: str
+
+
+def _window(query: Any, column: Any, since: str | None, until: str | None) -> Any:
+    """Dates whose period overlaps [since, until] (ISO prefixes), as `Store.relations` filters."""
+    if since is not None:
+        query = query.where(column >= func.substr(literal(since, String), 1, func.length(column)))
+    if until is not None:
+        query = query.where(func.substr(column, 1, len(until)) <= until)
+    return query
+
+
+def events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
+           as_written: bool = False, include_imported: bool = True) -> list[GroupEvent]:
+    """Extracted relations of `version` (and imported ones) dated within the window, oldest first.
+
+    With a window, undated events are left out; without one, they are kept.
+    """
+    r, i = s.relations, s.imported_relations
+    source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
+    query = _window(select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
+                           r.c.when, r.c.evidence_text).where(r.c.version == version),
+                    r.c.when, since, until)
+    out: list[GroupEvent] = []
+    with store.engine.connect() as conn:
+        for row in conn.execute(query.order_by(r.c.when.asc().nulls_last(), r.c.id)):
+            out.append(GroupEvent(EXTRACTED, row.id, row.doc_id, row.src, row.type, row.tgt, row.modality,
+                                  row.when, row.evidence_text))
+        if include_imported:
+            source, target = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
+            query = _window(select(i, source.label("src"), target.label("tgt")), i.c.date, since, until)
+            for row in conn.execute(query.order_by(i.c.date.asc().nulls_last(), i.c.id)):
+                out.append(GroupEvent(IMPORTED, row.id, f"{row.origin}:{row.source_file}#{row.row_id}", row.src,
+                                      row.type, row.tgt, "asserted", row.date, row.evidence_text))
+    return out
+
+
+def imported_keys(store: Store) -> set[tuple[str, str, str]]:
+    """(origin, source_file, row_id) of every imported row."""
+    i = s.imported_relations
+    with store.engine.connect() as conn:
+        return {tuple(row) for row in conn.execute(select(i.c.origin, i.c.source_file, i.c.row_id))}
+
+
+def add_imported(store: Store, relations: Sequence[ImportedRelation]) -> int:
+    """Store imported relations in one transaction, skipping rows already stored; returns how many were new."""
+    if not relations:
+        return 0
+    before = imported_keys(store)
+    now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    rows = [{"origin": x.origin, "source_file": x.source_file, "row_id": x.row_id, "code": x.code,
+             "source": x.source, "type": x.type, "target": x.target, "source_group": x.source_group,
+             "target_group": x.target_group, "date": x.date, "source_name": x.source_name,
+             "target_name": x.target_name, "evidence_text": x.evidence, "imported_at": now}
+            for x in relations]
+    new = {(x["origin"], x["source_file"], x["row_id"]) for x in rows} - before
+    with store.engine.begin() as conn:
+        insert_ignore(conn, s.imported_relations, rows, keys=["origin", "source_file", "row_id"])
+    return len(new)
