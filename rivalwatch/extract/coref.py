@@ -36,7 +36,10 @@ class Coreference:
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         cues = kb.relation_cues
         self.kb = kb
-        self.phrases = sorted((tuple(p.lower().split()) for p in cues.get("group_anaphors", [])), key=len, reverse=True)
+        phrases = sorted((tuple(p.lower().split()) for p in cues.get("group_anaphors", [])), key=len, reverse=True)
+        self.phrases_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:  # longest first within each first word
+            self.phrases_by_first.setdefault(phrase[0], []).append(phrase)
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
 
@@ -46,12 +49,12 @@ class Coreference:
 
     def _anaphor_length(self, doc: Doc, i: int) -> int:
         """Length of the anaphor starting at token i (0 if none)."""
-        for phrase in self.phrases:
+        token = doc[i]
+        for phrase in self.phrases_by_first.get(token.lower_, ()):
             n = len(phrase)
             if tuple(t.lower_ for t in doc[i:i + n]) == phrase:
                 after = doc[i + n] if i + n < len(doc) else None
                 return 0 if after is not None and after.lower_ == "of" else n  # "the group of states"
-        token = doc[i]
         if token.lower_ in self.plurals:
             return 1
         if token.lower_ in self.pronouns and not (token.lower_ == "it" and token.head.lemma_ == "be"):
