@@ -30,7 +30,7 @@ from ..store import Store, StoredActor, StoredRelation
 from .clustering import choose_k, ctfidf, kmeans, silhouette
 from .embeddings import StaticEmbedder
 
-__all__ = ["Statement", "Theme", "NarrativesReport", "narratives", "find_themes", "period", "settings"]
+__all__ = ["Statement", "Theme", "NarrativesReport", "narratives", "find_themes", "period", "in_window", "settings"]
 
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "narratives.yaml"
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
@@ -56,6 +56,15 @@ def period(when: str | None) -> str:
     if len(when) >= 7 and when[5:7].isdigit():
         return f"{when[:4]}-Q{(int(when[5:7]) - 1) // 3 + 1}"
     return when[:4]
+
+
+def in_window(when: str | None, since: str | None, until: str | None = None) -> bool:
+    """Whether a date's period overlaps [since, until] (ISO prefixes); undated is in only an open window."""
+    if since is None and until is None:
+        return True
+    if when is None:
+        return False
+    return (since is None or when >= since[: len(when)]) and (until is None or when[: len(until)] <= until)
 
 
 def _period_key(p: str) -> tuple[int, str]:
@@ -130,17 +139,21 @@ def narratives(
     all_types: bool = False, since: str | None = None, until: str | None = None,
     embedder: StaticEmbedder | None = None,
 ) -> NarrativesReport:
-    """The themes of `actor`'s statements (group level), from the store."""
+    """The themes of `actor`'s statements (group level), from the store.
+
+    `since`/`until` (ISO prefixes) apply to each statement's date: the relation's,
+    else its document's publication date.
+    """
     config = settings()
     groups = store.resolve_actor(actor)
     stored = store.actors()
     rollup = _rollup(stored)
     source = sorted({rollup.get(g, g) for g in groups})[0]
-    relations = store.relations(source=actor, target=target, group_level=True, version=version,
-                                since=since, until=until)
+    relations = store.relations(source=actor, target=target, group_level=True, version=version)
     types = None if all_types else set(config["statement_types"])
     wanted = [r for r in relations if (types is None or r.type in types) and r.modality in config["modalities"]]
     published = {d.id: d.published for d in store.documents(sorted({r.doc_id for r in wanted}))}
+    wanted = [r for r in wanted if in_window(r.date or published.get(r.doc_id), since, until)]
     statements = _statements(wanted, published, _names(stored, rollup))
     return find_themes(statements, actor=source, target=target, themes=themes,
                        types=tuple(sorted(types)) if types else ("all",), embedder=embedder)

@@ -85,8 +85,12 @@ def sankey_svg(flows: Sequence[Flow], *, title: str = "Defections") -> str:
     if not flows:
         parts.append(f'<text x="{WIDTH / 2:.0f}" y="64" text-anchor="middle">No defections in this window.</text>')
         y = 90.0
+    quarters = any("-Q" in (p or "") for p in periods)
     for period in periods:
-        panel, y = _panel([f for f in flows if f.period == period], period or "undated", y, unit, colours)
+        label = period or "undated"
+        if quarters and period and len(period) == 4:
+            label = f"{period} (dated to the year only)"
+        panel, y = _panel([f for f in flows if f.period == period], label, y, unit, colours)
         parts.extend(panel)
     style = ("text{font-family:sans-serif;font-size:12px;fill:#222}.title{font-size:16px;font-weight:bold}"
              ".period{font-size:13px;font-weight:bold}.flow{fill-opacity:.45}.flow:hover{fill-opacity:.8}")
