@@ -22,14 +22,19 @@ __all__ = [
     "relations_table", "document_view", "extract_summary", "score_report", "demo_report",
     "network_report", "import_summary",
     "claims_report", "defections_report", "media_report", "places_report",
+    "narratives_report", "brief_summary",
 ]
 
 PIPED_WIDTH = 160  # rich would wrap at 80 columns when output is not a terminal
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A console on stdout (or stderr), wide enough when piped."""
-    out = Console(stderr=stderr)
+    """A console on stdout (or stderr), wide enough when piped.
+
+    Markup is off: every string is printed as it is, so ingested text such as
+    "[red]...[/red]" or "[link=...]" can never style or hide output.
+    """
+    out = Console(stderr=stderr, markup=False)
     if not out.is_terminal:
         out.width = PIPED_WIDTH
     return out
@@ -159,7 +164,7 @@ def score_report(result: Score, *, verbose: bool = False) -> None:
     )
     if verbose:
         for doc in result.docs:
-            out.print(f"\n[bold]{doc.doc}[/bold]")
+            out.print(Text(f"\n{doc.doc}", style="bold"))
             for label, triples in (("missed", doc.missed), ("spurious", doc.spurious),
                                    ("non-factual as fact", doc.nonfactual_hits)):
                 for source, rtype, target in triples:
@@ -298,3 +303,33 @@ def places_report(report: Any) -> None:
     out.print(_table("Relations by country", columns[:1] + columns[2:], [r[:1] + r[2:] for r in rows(report.countries)]))
     out.print(_table("Unresolved places", ("Place", "Relations"), list(report.unresolved.items())))
     out.print(f"{report.relations} factual relations, {report.unlocated} without a place", highlight=False)
+
+
+# --- narratives and briefs (rivalwatch narratives, rivalwatch brief) ---------------------
+
+def narratives_report(report: Any) -> None:
+    """Themes with their top terms and share per period, then each theme's example sentences."""
+    out = console()
+    about = f" about {report.target}" if report.target else ""
+    out.print(f"{report.actor}{about}: {report.statements} statements ({', '.join(report.types)}), "
+              f"{report.k} themes ({report.chosen_by}, silhouette {report.silhouette:.2f})", highlight=False)
+    if not report.themes:
+        return
+    table = Table(title="Themes (share of the period's statements)", title_justify="left", show_lines=True)
+    for column in ("#", "Statements", "Top terms", "About", *report.periods):
+        table.add_column(column, justify="right" if column not in ("Top terms", "About") else "left",
+                         overflow="fold", ratio=2 if column == "Top terms" else None)
+    for t in report.themes:
+        table.add_row(str(t.number), str(t.size), ", ".join(t.terms), ", ".join(list(t.targets)[:3]),
+                      *(f"{round(100 * t.shares[p])}%" if t.counts[p] else "" for p in report.periods))
+    out.print(table)
+    for t in report.themes:
+        out.print(f"Theme {t.number}: {', '.join(t.terms[:4])}", style="bold", highlight=False, markup=False)
+        for e in t.examples:
+            out.print(f"  - {e.text} [{e.doc_id[:8]}, {e.when or 'undated'}]", highlight=False, markup=False)
+
+
+def brief_summary(report: Any) -> None:
+    """Where the brief went and what it holds."""
+    console().print(f"wrote {report.path} ({report.format}): brief on {report.actor}, {report.statements} "
+                    f"statements citing {report.footnotes} evidence sentences", highlight=False)

@@ -334,3 +334,14 @@ def test_python_dash_m_runs_the_cli(corpus: Path, db_path: Path) -> None:
                             capture_output=True, text=True, env=env, timeout=300, check=False)
     assert listed.returncode == 0, listed.stderr
     assert _triples(json.loads(listed.stdout)) == [("ISKP", "ASSAULT", "TALIBAN")]
+
+
+def test_tables_print_ingested_markup_literally(cli: Run, tmp_path: Path) -> None:
+    """Ingested text is hostile: rich markup in a sentence must neither style nor vanish."""
+    doc = tmp_path / "markup.txt"
+    doc.write_text("ISKP attacked Taliban fighters in Kabul, said [red]X[/red].\n", encoding="utf-8")
+    db = tmp_path / "m.db"
+    assert cli("--db", db, "ingest", doc).exit_code == 0
+    result = cli("--db", db, "relations")
+    assert result.exit_code == 0, result.output
+    assert "said [red]X[/red]." in result.stdout
