@@ -16,6 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ..knowledge.gazetteer import load_gazetteer
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor
 
@@ -78,6 +79,8 @@ class ActorMatcher:
             if len(name) < 3 or not actor_id or not name[0].isupper() or \
                     any(t.lower_ in self.not_actors for t in ent):
                 continue
+            if ent.root.head.lower_ in self.location_preps and load_gazetteer().lookup(name) is not None:
+                continue  # "posts in Herat": a place the model took for an organisation
             if actor_id in self.kb.actors:
                 actor_id += "_NER"
             start = ent.start + (1 if ent[0].lower_ in ("the", "a", "an") else 0)

@@ -40,15 +40,31 @@ class MediaFinder:
         self.languages = {str(l).lower(): str(l) for l in cues.get("publish", {}).get("languages", [])}
         self.modality = ModalityCues.from_knowledge(kb.modality_cues)
 
-    def _subject_actor(self, verb: Token, mentions: dict[int, str]) -> str | None:
+    @staticmethod
+    def _named(head: Token, mentions: dict[int, str]) -> list[str]:
+        """Actors named by a noun phrase and its conjuncts ("both JuA and the Islamic State")."""
+        found: list[str] = []
+        stack = [head]
+        while stack:
+            token = stack.pop()
+            if token.i in mentions and mentions[token.i] not in found:
+                found.append(mentions[token.i])
+            stack.extend(c for c in token.children if c.dep_ in ("conj", "appos", "compound", "poss", "preconj", "cc"))
+        return found
+
+    def _subject_actors(self, verb: Token, mentions: dict[int, str]) -> list[str]:
+        """Who did it: the `by` agent of a passive, else the subject (climbing to a governing verb)."""
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "agent"):
-                for token in child.subtree:
-                    if token.i in mentions:
-                        return mentions[token.i]
+            if child.dep_ == "agent":
+                return [a for g in child.children if g.dep_ == "pobj" for a in self._named(g, mentions)]
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return []  # "the attack was claimed" names no claimant
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                return self._named(child, mentions)
         if verb.dep_ in ("conj", "advcl", "pcomp", "xcomp") and verb.head.i != verb.i:
-            return self._subject_actor(verb.head if verb.dep_ != "pcomp" else verb.head.head, mentions)
-        return None
+            return self._subject_actors(verb.head if verb.dep_ != "pcomp" else verb.head.head, mentions)
+        return []
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = {i: s.label_ for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
@@ -59,13 +75,13 @@ class MediaFinder:
             lemma = token.lemma_.lower()
             objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
             if lemma in self.claim_verbs and any(o.lemma_.lower() in self.claim_objects for o in objects):
-                actor = self._subject_actor(token, mentions)
-                if actor:
+                for actor in self._subject_actors(token, mentions):  # each claimant of a joint claim
                     claims.append((actor, token.i, modality_of(token, self.modality)))
             elif lemma in self.publish_verbs:
                 media = [o for o in objects if o.lemma_.lower() in self.formats]
-                actor = self._subject_actor(token, mentions) if media else None
-                if actor:
+                actors = self._subject_actors(token, mentions) if media else []
+                if actors:
+                    actor = actors[0]
                     sent = token.sent
                     words = {t.lower_ for t in sent}
                     language = next((name for key, name in self.languages.items() if key in words), None)

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..dates import resolve
+from ..knowledge.gazetteer import load_gazetteer
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor, Evidence, Extraction, Mention, Relation, Document
 from . import VERSION
@@ -66,14 +67,25 @@ def _date_of(cue: Token, published: str | None) -> str | None:
 
 
 def _place_of(cue: Token, mentioned: set[int], location_preps: frozenset[str]) -> str | None:
-    """The place named in the cue's clause (else the nearest one), outside actor names."""
+    """The place named in the cue's clause (else the nearest one), outside actor names.
+
+    Candidates are spaCy's place entities and proper nouns after "in", "near"...
+    (districts the model takes for organisations); one the gazetteer knows wins.
+    """
     places = [
         e for e in cue.sent.ents
         if e.label_ in PLACE_LABELS
         and (not mentioned.intersection(range(e.start, e.end)) or e.root.head.lower_ in location_preps)
     ]
+    taken = {i for e in places for i in range(e.start, e.end)}
+    for token in cue.sent:
+        if token.dep_ == "pobj" and token.pos_ == "PROPN" and token.head.lower_ in location_preps \
+                and token.i not in taken and token.i not in mentioned:
+            places.append(cue.doc[token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i:token.i + 1])
     ranked = _ranked(places, cue)
-    return ranked[0].text if ranked else None
+    gazetteer = load_gazetteer()
+    known = [p for p in ranked if gazetteer.lookup(p.text) is not None]
+    return (known or ranked)[0].text if ranked else None
 
 
 def _evidence(doc: Doc, document: Document, token_index: int) -> Evidence:
