@@ -97,6 +97,11 @@ def _evidence(doc: Doc, document: Document, token_index: int) -> Evidence:
     return Evidence(doc_id=document.id, text=text, start=start, end=start + len(text))
 
 
+def fully_analysed(document: Document) -> bool:
+    """Is the document in English (or of unknown language), so every step runs on it?"""
+    return not document.language or document.language.lower().startswith("en")
+
+
 def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction:
     """Turn a processed spaCy `Doc` into the records RivalWatch stores."""
     known = {**kb.actors, **discovered_actors(doc)}
@@ -113,7 +118,10 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     mentioned = {i for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
     location_preps = frozenset(kb.relation_cues.get("location_preps", []))
     relations = []
-    for source, rtype, target, modality, cue, confidence in doc.user_data.get(_relations.RELATIONS_KEY, []):
+    # Relation cues are English: a document in another language yields its actors,
+    # mentions and dates only (it is reported as partly analysed).
+    english = fully_analysed(document)
+    for source, rtype, target, modality, cue, confidence in (doc.user_data.get(_relations.RELATIONS_KEY, []) if english else []):
         relations.append(Relation(
             source=source, type=rtype, target=target, modality=modality,
             evidence=_evidence(doc, document, cue),
@@ -127,7 +135,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
               part_of=known[a].part_of, discovered=known[a].discovered)
         for a in sorted(involved) if a in known
     )
-    claims, publications = _media.records(
+    claims, publications = ((), ()) if not english else _media.records(
         doc, evidence=lambda i: _evidence(doc, document, i),
         date=lambda i: _date_of(doc[i], document.published),
         place=lambda i: _place_of(doc[i], mentioned, location_preps),
