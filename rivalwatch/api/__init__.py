@@ -22,3 +22,8 @@ from ..analysis.record_queries import PERIODS  # noqa: E402
 from .records import ClaimsReport, DefectionsReport, MediaReport, PlacesReport  # noqa: E402
 
 __all__ += ["ClaimsReport", "DefectionsReport", "MediaReport", "PlacesReport", "PERIODS", "DEFECTION_PERIODS"]
+
+from ..analysis.narratives import NarrativesReport, Theme  # noqa: E402
+from .briefing import BRIEF_FORMATS, BriefReport  # noqa: E402
+
+__all__ += ["NarrativesReport", "Theme", "BriefReport", "BRIEF_FORMATS"]

@@ -32,6 +32,7 @@ from ..store import Store, StoredActor, StoredRelation
 from .reports import DemoReport, DocumentView, ExtractReport, IngestReport, Progress, ReextractReport
 from .records import RecordsMixin  # claims, defections, media, places
 from . import network as _network
+from . import briefing as _briefing
 
 __all__ = ["Workspace", "demo_corpus"]
 
@@ -244,7 +245,10 @@ class Workspace(RecordsMixin):
         golds = _gold_files(Path(gold_dir))
         documents = [_gold_document(path, gold, Path(docs_dir)) for path, gold in golds]
         predicted = [to_gold(d, e) for d, e in zip(documents, self._extract(documents))]
-        return score(zip([g for _, g in golds], predicted))
+        result = score(zip([g for _, g in golds], predicted))
+        for doc_score, (path, _) in zip(result.docs, golds):
+            doc_score.doc = path.name  # the gold file: unique, unlike doc.source of JSONL records
+        return result
 
     # --- reading -----------------------------------------------------------------
 
@@ -345,6 +349,36 @@ class Workspace(RecordsMixin):
             ws.import_relationships("militant_relationships_mmp.csv", mapping="names.yaml").unresolved
         """
         return _network.import_relationships(self, path, mapping=mapping)
+
+    # --- narratives and briefs (implemented in api/briefing.py) -------------------
+
+    def narratives(
+        self, *, actor: str, target: str | None = None, themes: int | None = None, all_types: bool = False,
+        since: str | None = None, until: str | None = None,
+    ) -> "_briefing.NarrativesReport":
+        """The themes of an actor's statements about others (group level), with their share per quarter.
+
+        The evidence sentences of its ACCUSE, REJECT and THREATEN relations (every
+        type with `all_types`), about `target` or anyone, are embedded offline and
+        clustered into `themes` themes (chosen by silhouette when None), each
+        labelled by its top c-TF-IDF terms with the sentences nearest its centre.
+
+        Example:
+            [t.terms[:3] for t in ws.narratives(actor="ISKP", target="TTP").themes]
+        """
+        return _briefing.narratives(self, actor=actor, target=target, themes=themes, all_types=all_types,
+                                    since=since, until=until)
+
+    def brief(self, *, actor: str, out: PathLike, since: str | None = None) -> "_briefing.BriefReport":
+        """Write a one-page brief on an actor (.html self-contained, .md, or .pdf through Chromium).
+
+        Key relations, dyads that moved, alerts, charts and the themes of its
+        statements, every statement footnoted with its evidence sentence.
+
+        Example:
+            ws.brief(actor="ISKP", since="2024-01", out="brief.html").footnotes
+        """
+        return _briefing.brief(self, actor=actor, out=out, since=since)
 
 
 # --- helpers -----------------------------------------------------------------------
