@@ -83,7 +83,7 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         if own_clause and link not in ("ccomp", "xcomp", "conj"):
             break  # an adverbial or relative clause with its own subject stands on its own
         lemma = token.lemma_.lower()
-        if token.lower_ == "without" or (lemma in cues.negating_verbs and link != "nsubj"):
+        if token.lower_ == "without" or (lemma in cues.negating_verbs and link not in ("nsubj", "conj")):
             # "has not prevented its militants from attacking": a double negation asserts.
             return "asserted" if any(c.dep_ == "neg" for c in token.children) else "negated"
         if lemma in cues.hypothetical_words and token.pos_ in ("NOUN", "ADJ"):

@@ -77,13 +77,15 @@ def _place_of(cue: Token, mentioned: set[int], location_preps: frozenset[str]) -
         if e.label_ in PLACE_LABELS
         and (not mentioned.intersection(range(e.start, e.end)) or e.root.head.lower_ in location_preps)
     ]
+    gazetteer = load_gazetteer()
     taken = {i for e in places for i in range(e.start, e.end)}
     for token in cue.sent:
         if token.dep_ == "pobj" and token.pos_ == "PROPN" and token.head.lower_ in location_preps \
                 and token.i not in taken and token.i not in mentioned:
-            places.append(cue.doc[token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i:token.i + 1])
+            span = cue.doc[token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i:token.i + 1]
+            if gazetteer.lookup(span.text) is not None:  # only names the gazetteer knows ("in November" is not)
+                places.append(span)
     ranked = _ranked(places, cue)
-    gazetteer = load_gazetteer()
     known = [p for p in ranked if gazetteer.lookup(p.text) is not None]
     return (known or ranked)[0].text if ranked else None
 

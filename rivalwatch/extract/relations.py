@@ -86,6 +86,7 @@ class RelationFinder:
         self._anti_starts: set[int] = set()
         self._recent_pair: tuple[str, ...] = ()
         self.against_type = cues.get("cooperation_against", {})
+        self.cooperative = frozenset(self.against_type) | {"SUPPORT", "PLEDGE"}
 
     # -- mentions --------------------------------------------------------
     def _index(self, doc: Doc) -> dict[int, Span]:
@@ -243,7 +244,7 @@ class RelationFinder:
             # "Increasing attacks against NGOs": said of the group the text is about.
             sources, confidence = [focus], 0.4
         if sources and not targets:
-            targets = self._loose_targets(token, mentions)
+            targets = self._loose_targets(token, mentions, hostile_only=cue.type in self.cooperative)
             confidence = 0.35
         sources = [s for s in dict.fromkeys(sources)]
         targets = [t for t in dict.fromkeys(targets) if t not in sources]
@@ -255,17 +256,23 @@ class RelationFinder:
             for target in targets:
                 yield source, target, confidence
 
-    def _loose_targets(self, cue: Token, mentions: dict[int, Span]) -> list[str]:
+    def _loose_targets(self, cue: Token, mentions: dict[int, Span], *, hostile_only: bool = False) -> list[str]:
         """Last resort: actors named after the cue inside its phrase, not as places ("in Iran")."""
         spans = {mentions[t.i] for t in cue.subtree
                  if t.i > cue.i and t.i in mentions and mentions[t.i].start not in self._anti_starts}
         # A verb that negates its complement ("denied attacking ISKP") does not reach into it.
         negating = cue.lemma_.lower() in self.modality.negating_verbs
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
-                if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))]
+                if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
+                and not (hostile_only and self._np_head(s).head.lower_ == "against")]  # "cooperated against X"
 
     def _is_place(self, span: Span) -> bool:
         """Is the mention (or the noun it modifies) the object of "in", "across", "under"...?"""
+        return self._np_head(span).head.lower_ in self.location_preps
+
+    @staticmethod
+    def _np_head(span: Span) -> Token:
+        """The head of the noun phrase a mention sits in ("the borders of Pakistan" -> borders)."""
         head = span.root
         while head.head.i != head.i:
             if head.dep_ in ("compound", "amod", "poss", "nmod"):
@@ -274,7 +281,7 @@ class RelationFinder:
                 head = head.head.head  # "within the borders of Pakistan"
             else:
                 break
-        return head.head.lower_ in self.location_preps
+        return head
 
     @staticmethod
     def _same_clause(token: Token, cue: Token) -> bool:
