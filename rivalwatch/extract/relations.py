@@ -113,11 +113,14 @@ class RelationFinder:
                 if span.root == token or token.i == span.end - 1:
                     stack.extend(c for c in token.children if c.dep_ == "conj" or c.dep_ == "appos")
                 continue
+            # "Pakistan's parties like JUI-F" names JUI-F only; "the Islamic State's local
+            # branch, then known as ISGS" names ISGS, not the Islamic State.
             examples = any(c.dep_ == "prep" and c.lower_ in ("like", "including", "such") for c in token.children)
+            named_itself = any(c.dep_ == "appos" and any(t.i in mentions for t in c.subtree) for c in token.children)
             for child in token.children:
                 if child.dep_ in NP_LINKS:
-                    if not (examples and child.dep_ in ("poss", "compound", "amod", "nmod")):
-                        stack.append(child)  # "Pakistan's parties like JUI-F" names JUI-F only
+                    if not ((examples or named_itself) and child.dep_ in ("poss", "compound", "amod", "nmod")):
+                        stack.append(child)
                 elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
                     stack.extend(g for g in child.children if g.dep_ == "pobj")
                 elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
@@ -297,7 +300,10 @@ class RelationFinder:
         """Verbal uses of violent words ("attack the TTP's apostasy", "media offensive",
         "ideological warfare") are accusations."""
         if token.lemma_.lower() in self.verbal_capable and cue.part == "noun" and any(
-            c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.verbal_modifiers for c in token.children
+            (c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.verbal_modifiers)
+            or (c.dep_ == "prep" and c.lower_ == "of"  # "a war of words"
+                and any(g.lemma_.lower() in self.verbal_modifiers for g in c.children if g.dep_ == "pobj"))
+            for c in token.children
         ):
             return "ACCUSE"
         if token.lemma_.lower() in self.verbal_capable:
