@@ -48,3 +48,27 @@ class GoldFormatError(RivalWatchError):
     """A gold annotation file does not follow ontology.md."""
 
     code = "RW500"
+
+
+class NotFoundError(QueryError):
+    """What a query names does not exist (a relation id, a token name): HTTP 404."""
+
+    code = "RW404"
+
+
+class ConflictError(QueryError):
+    """A change clashes with what is stored (an alias another actor has, a token name in use): HTTP 409."""
+
+    code = "RW409"
+
+
+class AuthError(RivalWatchError):
+    """No valid API token was given (missing, unknown or revoked): HTTP 401."""
+
+    code = "RW600"
+
+
+class ForbiddenError(AuthError):
+    """The token's role may not do this (a viewer curating, an analyst managing tokens): HTTP 403."""
+
+    code = "RW610"

@@ -5,6 +5,7 @@ from a `Document` to an `Extraction` that can be mapped over many processes.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -129,3 +130,11 @@ class Extraction:
     relations: tuple[Relation, ...]
     claims: tuple[Claim, ...] = ()
     publications: tuple[Publication, ...] = ()
+
+
+def page_at(starts: Any, offset: int) -> int | None:
+    """The page (1-based) of a character offset, given each page's start offset
+    (`Document.meta["pages"]` of a PDF); None for documents without pages."""
+    if not isinstance(starts, list) or not starts or not all(isinstance(s, int) for s in starts):
+        return None
+    return max(1, bisect.bisect_right(starts, offset))

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
+from .ingest.language import language_name
 
 __all__ = [
     "console", "progress_bar", "print_json", "print_error_lines", "ingest_summary", "actors_table",
@@ -79,6 +80,8 @@ def ingest_summary(report: IngestReport) -> None:
         ("Files", report.files), ("Documents read", report.documents), ("Added", report.added),
         ("Duplicates skipped", report.duplicates), ("Extracted", report.extracted),
         ("Relations found", report.relations), ("Files with errors", len(report.errors)),
+        *([("Updated (edited messages)", report.updated)] if report.updated else []),
+        *([("Near-duplicates linked", report.near_duplicates)] if report.near_duplicates else []),
     ]))
 
 
@@ -110,7 +113,8 @@ def relations_table(relations: Sequence[StoredRelation], *, title: str = "Relati
         table.add_column("Doc", no_wrap=True)
     for r in relations:
         row = [r.date or "", _as_written(r.source, r.source_as_written), r.type,
-               _as_written(r.target, r.target_as_written), r.modality, r.location or "", " ".join(r.evidence.text.split())]
+               _as_written(r.target, r.target_as_written), r.modality, r.location or "",
+               (f"(p. {r.page}) " if r.page is not None else "") + " ".join(r.evidence.text.split())]
         table.add_row(*row, *([r.doc_id[:8]] if show_doc else []), style=None if r.modality in ("asserted", "alleged") else "dim")
     console().print(table)
 
@@ -119,10 +123,18 @@ def document_view(view: DocumentView) -> None:
     d = view.document
     console().print(_key_values(f"Document {d.id}", [
         ("Title", d.title), ("Published", d.published), ("Source", d.source), ("URL", d.url),
-        ("Characters", len(d.text)), ("Extracted by", ", ".join(view.versions) or "(not extracted)"),
+        ("Characters", len(d.text)), *([("Pages", d.meta["page_count"])] if "page_count" in d.meta else []),
+        ("Extracted by", ", ".join(view.versions) or "(not extracted)"),
+        ("Language", language_name(d.language)), ("Analysis", _analysis(view.analysis)),
+        *[("Near-duplicate of", f"{view.sources[0].doc_id} (its relations are not counted again)")
+          for x in view.sources if x.this and x.how == "near-duplicate"],
     ]))
     relations_table(view.relations, show_doc=False)
     out = console()
+    for x in view.sources if len(view.sources) > 1 else ():
+        how = x.how + (f" {x.similarity:.2f}" if x.how == "near-duplicate" else "")
+        out.print(f"source: {how}: {x.source} ({x.published or 'undated'}, doc {x.doc_id[:8]})"
+                  + (" <- this" if x.this and x.how != "exact copy" else ""), highlight=False)
     for claim in view.claims:
         out.print(f"claim: {claim.actor} ({claim.date or 'undated'}, {claim.modality}): {claim.evidence.text}")
     for pub in view.publications:
@@ -333,3 +345,105 @@ def brief_summary(report: Any) -> None:
     """Where the brief went and what it holds."""
     console().print(f"wrote {report.path} ({report.format}): brief on {report.actor}, {report.statements} "
                     f"statements citing {report.footnotes} evidence sentences", highlight=False)
+
+
+# --- feeds (rivalwatch feeds ingest|list, rivalwatch watch) ------------------------------
+
+def feeds_report(report: Any) -> None:
+    """One row per feed polled: what it listed, what was new, what was added."""
+    table = _table("Feeds", ("Feed", "Status", "Entries", "New", "Added"),
+                   [(f.feed, f.status, f.entries, f.new, f.added) for f in report.feeds])
+    console().print(table)
+    console().print(f"{report.added} documents added, {report.extracted} extracted, {report.relations} relations, "
+                    f"{len(report.errors)} errors", highlight=False)
+
+
+def watch_round(report: Any) -> None:
+    """One line per round of `rivalwatch watch`."""
+    down = sum(f.status == "error" for f in report.feeds)
+    console().print(f"round {report.round} at {report.started:%Y-%m-%d %H:%M:%S}Z: {len(report.feeds)} feeds"
+                    f"{f' ({down} down)' if down else ''}, {report.new} new entries, {report.added} added, "
+                    f"{report.relations} relations", highlight=False)
+
+
+def feeds_table(states: Sequence[Any]) -> None:
+    """Feeds polled so far, with their last outcome."""
+    console().print(_table("Feeds", ("Feed", "Status", "Entries seen", "Checked (UTC)", "Error"), [
+        (f.url, f.status or "", f.entries, f"{f.checked_at:%Y-%m-%d %H:%M}" if f.checked_at else "", f.error or "")
+        for f in states]))
+
+
+def print_json_line(data: Any) -> None:
+    """JSON on one line of stdout (one object per event, for streams such as `watch`)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+__all__ += ["feeds_report", "watch_round", "feeds_table", "print_json_line"]
+
+
+# --- data exchange (rivalwatch import acled/gtd/ucdp, export, events) --------------------
+
+def export_row_dict(row: Any) -> dict[str, Any]:
+    """An `ExportRow` (an imported event) as JSON: every field, dates as ISO text."""
+    from dataclasses import asdict
+    data = asdict(row)
+    data["recorded_at"] = row.recorded_at.isoformat() if row.recorded_at else None
+    return data
+
+
+def imported_events_table(rows: Sequence[Any]) -> None:
+    """Imported events with their data set, row id, place, deaths and text."""
+    console().print(_table("Imported events", ("Date", "Source", "Type", "Target", "Data set", "Row", "Where",
+                                               "Deaths", "Evidence"), [
+        (r.date or "", _as_written(r.source, r.source_as_written), r.type, _as_written(r.target, r.target_as_written),
+         r.origin, r.row_id, r.location or "", "" if r.fatalities is None else r.fatalities,
+         " ".join(r.evidence.split()))
+        for r in rows], lines=True))
+
+
+def export_summary(report: Any) -> None:
+    """One line on stderr: what an export wrote, and where."""
+    stix = report.stix
+    extra = (f" ({stix['relationships']} relationships, {stix['notes']} notes, {stix['reports']} reports, "
+             f"{stix['actors']} actors; {stix['left_out']} negated or hypothetical left out)") if stix else ""
+    unit = "edges" if report.format == "graphml" else "rows"
+    console(stderr=True).print(f"wrote {report.out}: {report.rows} {unit} as {report.format}{extra}", highlight=False)
+
+
+__all__ += ["export_row_dict", "imported_events_table", "export_summary"]
+
+
+# --- languages and Telegram (rivalwatch languages, import telegram) ----------------------
+
+def _analysis(level: str) -> str:
+    return "full" if level == "full" else "partial: actors, mentions and dates only (not English)"
+
+
+def languages_report(report: Any) -> None:
+    """Coverage per language, totals, and (when listed) every document with its analysis level."""
+    console().print(_table(f"Languages ({report.version})", (
+        "Language", "Code", "Analysis", "Documents", "Near-duplicates", "Mentions", "Relations"), [
+        (r.name, r.language, r.analysis, r.documents, r.near_duplicates, r.mentions, r.relations)
+        for r in report.rows]))
+    t = report.totals()
+    console().print(f"{t['documents']} documents: {t['fully_analysed']} fully analysed, {t['partly_analysed']} "
+                    f"partly analysed (actors, mentions, dates only)", highlight=False)
+    if report.documents:
+        console().print(_table("Documents", ("Doc", "Language", "Analysis", "Title", "Source"), [
+            (x.doc_id[:8], x.name, x.analysis + (", near-duplicate" if x.near_duplicate else ""), x.title or "",
+             x.source) for x in report.documents]))
+
+
+def telegram_summary(report: Any) -> None:
+    """A `TelegramReport` as a key-value table."""
+    c = report.counts
+    console().print(_key_values(f"Telegram {report.channel} ({report.channel_id})", [
+        ("Outlet", report.outlet or "(none)"), ("Messages", report.messages), ("Skipped (service, empty)", report.skipped),
+        ("Added", c.added), ("Exact copies of stored texts", c.copies), ("Edited", c.edited), ("Updated", c.updated),
+        ("Unchanged", c.unchanged), ("Older than stored", c.older), ("Near-duplicates", c.near_duplicates),
+        ("Releases (PUBLISH)", c.releases), ("Extracted", report.extracted), ("Relations found", report.relations),
+    ]))
+
+
+__all__ += ["languages_report", "telegram_summary"]

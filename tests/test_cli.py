@@ -57,13 +57,13 @@ def test_every_command_documents_its_options_and_ends_with_an_example(name: str)
 def test_ingest_stores_and_extracts_then_reingest_adds_nothing(cli: Run, corpus: Path, db_path: Path) -> None:
     first = _json(cli("ingest", corpus, "--format", "json"))
     assert first == {"files": 3, "documents": 3, "added": 3, "duplicates": 0, "extracted": 3,
-                     "relations": 6, "errors": []}
+                     "relations": 6, "updated": 0, "near_duplicates": 0, "errors": []}
     before = _counts(db_path)
     assert (before["documents"], before["relations"]) == (3, 6)
 
     second = _json(cli("ingest", corpus, "--format", "json"))
     assert second == {"files": 3, "documents": 3, "added": 0, "duplicates": 3, "extracted": 0,
-                      "relations": 0, "errors": []}
+                      "relations": 0, "updated": 0, "near_duplicates": 0, "errors": []}
     assert _counts(db_path) == before
 
 

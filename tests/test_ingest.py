@@ -90,7 +90,7 @@ def test_text_file_title_dateline_and_source(tmp_path: Path) -> None:
     assert doc.published == "2024-12-23"
     assert doc.source == str(path)
     assert doc.text == REPORT.rstrip()
-    assert doc.language is None
+    assert doc.language == "en"  # detected offline (ingest/language.py)
 
 
 def test_markdown_title_strips_hashes(tmp_path: Path) -> None:

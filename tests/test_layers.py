@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "rivalwatch"
 LAYERS = {
     "models": 0, "errors": 0, "dates": 0, "knowledge": 0,
     "ingest": 1, "extract": 2, "store": 3, "analysis": 4, "export": 5, "api": 6,
-    "render": 7, "cli": 7, "__main__": 8,
+    "render": 7, "cli": 7, "web": 7, "__main__": 8,
 }
 
 

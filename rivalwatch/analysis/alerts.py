@@ -20,8 +20,9 @@ the `window` preceding periods (settings in `knowledge/alerts.yaml`):
 * **first_of_type**: the first event ever of a relation type for the dyad;
   score = |type weight| x factor / max(sd, sigma_floor), summed over new types.
 
-A dyad's first period never alerts (there is nothing to compare it with), and
-neither rule fires on a dyad with itself. The rules that fire for one dyad and
+A dyad's first period never alerts (there is nothing to compare it with), nor
+do the store's first `window` periods (their baseline would reach back before the
+data begins), and no rule looks at a dyad with itself. The rules that fire for one dyad and
 period make one alert, scored by the strongest; alerts are ranked by score and
 cite the events that drove them (relation ids, documents, sentences).
 
@@ -36,11 +37,17 @@ Example:
 """
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, String, and_, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Float, String, and_, case, delete, func, literal, or_, select, union_all
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..errors import KnowledgeError, QueryError
 from ..knowledge.load import HERE, _read_yaml
@@ -181,40 +188,46 @@ class AlertReport:
 
 def find_alerts(store: Store, *, version: str, hostility: Hostility, settings: AlertSettings, by: str = "quarter",
                 since: str | None = None, limit: int = 20) -> AlertReport:
-    """The `limit` strongest alerts of every directed dyad, in periods from `since` (ISO) on."""
+    """The `limit` strongest alerts of every directed dyad, in periods from `since` (ISO) on.
+
+    Without `since`: the latest `recent` periods of the store (alerts.yaml).
+    """
     if by not in PERIODS:
         raise QueryError(f"unknown period {by!r}: use one of {', '.join(PERIODS)}")
     if limit < 1:
         raise QueryError(f"invalid limit {limit}: give a positive number")
     W = settings.window[by]
-    start = period_of(since, by) if since else _latest(store, version, by, settings.recent[by])
-    if start is None:  # nothing dated in the store
+    span = _span(store, version, by)
+    if span is None:  # nothing dated in the store
         return AlertReport(by=by, since=since or "", window=W, settings=settings, alerts=[])
-    rows = _candidates(store, version=version, hostility=hostility, settings=settings, by=by, start=start,
-                       limit=limit)
+    first, last = span
+    # a period needs a whole window of data before it: the store's first periods have no baseline
+    start = max(period_of(since, by) if since else last - settings.recent[by] + 1, first + W)
+    cells = _series(store, version=version, hostility=hostility, settings=settings, by=by)
+    rows = _candidates(store, cells, settings=settings, by=by, start=start, limit=limit)
     alerts = [_alert(store, row, version=version, hostility=hostility, settings=settings, by=by) for row in rows]
     return AlertReport(by=by, since=period_label(start, by), window=W, settings=settings, alerts=alerts)
 
 
-def _latest(store: Store, version: str, by: str, recent: int) -> int | None:
-    """The first of the latest `recent` periods holding a precisely dated relation."""
+def _span(store: Store, version: str, by: str) -> tuple[int, int] | None:
+    """The first and the last period holding a precisely dated relation."""
     r = s.relations
     when = r.c["when"]
-    query = (select(when).where(r.c.version == version, func.length(when) >= min_length(by))
-             .order_by(when.desc()).limit(1))
+    dated = select(when).where(r.c.version == version, when.is_not(None), func.length(when) >= min_length(by))
     with store.engine.connect() as conn:
-        latest = conn.scalar(query)
-    return None if latest is None else period_of(latest, by) - recent + 1
+        first = conn.scalar(dated.order_by(when.asc()).limit(1))
+        last = conn.scalar(dated.order_by(when.desc()).limit(1))
+    return None if first is None else (period_of(first, by), period_of(last, by))
 
 
-def _events(hostility: Hostility, version: str, need: int, lower: str | None) -> Any:
+# --- the series: events -> periods -> baseline windows, one SQL statement -------------
+
+def _events(hostility: Hostility, version: str, need: int) -> Any:
     """Events (a, b, t, w, f) of every directed dyad; a FIGHT appears once in each direction."""
     r = s.relations
     when, a, b = r.c["when"], r.c.source_group, r.c.target_group
     symmetric = sorted(SYMMETRIC_TYPES)
     where = [r.c.version == version, r.c.modality.in_(factual(hostility)), func.length(when) >= need, a != b]
-    if lower is not None:
-        where.append(when >= lower)
     f = func.max(factor_case(r.c.modality, hostility))
     # grouped in the order of the covering index: no sort
     directed = (select(a.label("a"), b.label("b"), r.c.type.label("t"), when.label("w"), f.label("f"))
@@ -229,32 +242,11 @@ def _events(hostility: Hostility, version: str, need: int, lower: str | None) ->
     ).subquery("events")
 
 
-def _stats(events: Any, hostility: Hostility, settings: AlertSettings, by: str) -> Any:
-    """Per directed dyad and period: hostility, verbal conflict, and the window before it."""
-    e = events.c
-    weighted = weight_case(e.t, hostility) * e.f
-    verbal = e.t.in_(settings.verbal_types)
-    p = period_index(e.w, by)
-    cells = (select(e.a, e.b, p.label("p"), func.sum(weighted).label("h"),
-                    func.sum(case((verbal, 1), else_=0)).label("v"),
-                    func.sum(case((verbal, weighted), else_=0.0)).label("vh"))
-             .group_by(e.a, e.b, p).subquery("cells"))
-    c = cells.c
-    dyad, W = (c.a, c.b), settings.window[by]
-    before = {"partition_by": dyad, "order_by": c.p, "range_": (-W, -1)}   # the W preceding periods
-    previous = {"partition_by": dyad, "order_by": c.p}
-    return select(
-        c.a, c.b, c.p, c.h, c.v, c.vh,
-        func.coalesce(func.sum(c.h).over(**before), 0.0).label("s1"),
-        func.coalesce(func.sum(c.h * c.h).over(**before), 0.0).label("s2"),
-        func.coalesce(func.sum(c.v).over(**before), 0).label("sv"),
-        func.lag(c.h).over(**previous).label("ph"),
-        func.lag(c.p).over(**previous).label("pp"),
-    ).subquery("stats")
+def _firsts(hostility: Hostility, settings: AlertSettings, version: str, by: str) -> Any:
+    """Per directed dyad and period: the weight of the types the dyad saw for the first time then.
 
-
-def _firsts(hostility: Hostility, settings: AlertSettings, version: str, by: str) -> tuple[Any, Any]:
-    """Over all history: each directed dyad's first period, and per period the types it saw first."""
+    The dyad's own first period is among the rows too (with weight 0).
+    """
     r = s.relations
     when, a, b = r.c["when"], r.c.source_group, r.c.target_group
     where = [r.c.version == version, r.c.modality.in_(factual(hostility)), func.length(when) >= min_length(by), a != b]
@@ -264,43 +256,106 @@ def _firsts(hostility: Hostility, settings: AlertSettings, version: str, by: str
                      select(raw.c.b, raw.c.a, raw.c.t, raw.c.w).where(raw.c.t.in_(sorted(SYMMETRIC_TYPES)))
                      ).subquery("first_both")
     per_type = (select(both.c.a, both.c.b, both.c.t, period_index(func.min(both.c.w), by).label("p"))
-                .group_by(both.c.a, both.c.b, both.c.t).cte("first_types"))
+                .group_by(both.c.a, both.c.b, both.c.t).subquery("first_types"))
     f = per_type.c
-    dyad_first = select(f.a, f.b, func.min(f.p).label("first")).group_by(f.a, f.b).subquery("dyad_first")
-    first_weight = func.abs(weight_case(f.t, hostility)) * settings.first_factor
-    new_types = (select(f.a, f.b, f.p, func.sum(first_weight).label("new_score"),
-                        func.aggregate_strings(f.t, ",").label("new_types"))
-                 .group_by(f.a, f.b, f.p).subquery("new_types"))
-    return dyad_first, new_types
+    ranked = select(f.a, f.b, f.t, f.p, func.min(f.p).over(partition_by=(f.a, f.b)).label("first")).subquery()
+    new = ranked.c.p > ranked.c.first
+    return select(ranked.c.a, ranked.c.b, ranked.c.p, literal(0.0).label("x"), literal(0).label("v"),
+                  literal(0.0).label("vx"),
+                  case((new, func.abs(weight_case(ranked.c.t, hostility)) * settings.first_factor), else_=0.0),
+                  case((new, ranked.c.t), else_=None))
 
 
-def _greatest(*values: Any) -> Any:
-    """SQL: the largest of several expressions (portable: nested CASE)."""
-    out = values[0]
-    for value in values[1:]:
-        out = case((value > out, value), else_=out)
-    return out
+def _stats(hostility: Hostility, settings: AlertSettings, version: str, by: str) -> Any:
+    """Per directed dyad and period: hostility, verbal conflict, first-seen types, and the window before."""
+    e = _events(hostility, version, min_length(by)).c
+    weighted = weight_case(e.t, hostility) * e.f
+    verbal = e.t.in_(settings.verbal_types)
+    rows = union_all(
+        select(e.a, e.b, period_index(e.w, by).label("p"), weighted.label("x"),
+               case((verbal, 1), else_=0).label("v"), case((verbal, weighted), else_=0.0).label("vx"),
+               literal(0.0).label("n"), literal(None, String).label("nt")),
+        _firsts(hostility, settings, version, by),
+    ).subquery("rows")
+    u = rows.c
+    cells = (select(u.a, u.b, u.p, func.sum(u.x).label("h"), func.sum(u.v).label("v"), func.sum(u.vx).label("vh"),
+                    func.sum(u.n).label("new_score"), func.aggregate_strings(u.nt, ",").label("new_types"))
+             .group_by(u.a, u.b, u.p).subquery("cells"))
+    c = cells.c
+    dyad, W = (c.a, c.b), settings.window[by]
+    before = {"partition_by": dyad, "order_by": c.p, "range_": (-W, -1)}   # the W preceding periods
+    previous = {"partition_by": dyad, "order_by": c.p}
+    return select(
+        c.a, c.b, c.p, c.h, c.v, c.vh, c.new_score, c.new_types,
+        func.coalesce(func.sum(c.h).over(**before), 0.0).label("s1"),
+        func.coalesce(func.sum(c.h * c.h).over(**before), 0.0).label("s2"),
+        func.coalesce(func.sum(c.v).over(**before), 0).label("sv"),
+        func.lag(c.h).over(**previous).label("ph"),
+        func.lag(c.p).over(**previous).label("pp"),
+    )
 
 
-def _candidates(store: Store, *, version: str, hostility: Hostility, settings: AlertSettings, by: str,
-                start: int, limit: int) -> list[Any]:
+# --- the series, kept: rebuilt when the store changed ---------------------------------
+
+def _series(store: Store, *, version: str, hostility: Hostility, settings: AlertSettings, by: str) -> Any:
+    """The per-dyad series as a table to select from: `alert_cells` of an up-to-date key.
+
+    Building it reads every relation (seconds on a million); later calls read the
+    stored series, until the relations' count or highest id changes. When the store
+    cannot be written (read-only, locked), the series is computed inside the query.
+    """
+    key = _key(version, by, hostility, settings)
+    series, cells = s.alert_series, s.alert_cells
+    r = s.relations
+    columns = ["key", "source", "target", "p", "h", "v", "vh", "new_score", "new_types", "s1", "s2", "sv", "ph", "pp"]
+    try:
+        with store.engine.begin() as conn:
+            count, top = conn.execute(select(func.count(), func.max(r.c.id)).where(r.c.version == version)).one()
+            fingerprint = f"{count}:{top}"
+            if conn.scalar(select(series.c.fingerprint).where(series.c.key == key)) != fingerprint:
+                stale = select(series.c.key).where(series.c.version == version, series.c.period == by)
+                conn.execute(delete(cells).where(cells.c.key.in_(stale)))
+                conn.execute(delete(series).where(series.c.key.in_(stale)))
+                conn.execute(series.insert().values(key=key, version=version, period=by, fingerprint=fingerprint,
+                                                    built_at=_dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)))
+                stats = _stats(hostility, settings, version, by).subquery()
+                conn.execute(cells.insert().from_select(columns, select(literal(key), *stats.c)))
+    except OperationalError:
+        live = _stats(hostility, settings, version, by).subquery("stats")
+        return select(*(column.label(name) for column, name in zip(live.c, _SERIES))).subquery("series")
+    c = cells.c
+    return (select(c.source.label("a"), c.target.label("b"), *(c[name] for name in _SERIES[2:]))
+            .where(c.key == key).subquery("series"))
+
+
+_SERIES = ("a", "b", "p", "h", "v", "vh", "new_score", "new_types", "s1", "s2", "sv", "ph", "pp")
+
+
+def _key(version: str, by: str, hostility: Hostility, settings: AlertSettings) -> str:
+    """One key per version, period length and everything the series depends on."""
+    data = {"version": version, "by": by, "window": settings.window[by], "verbal": list(settings.verbal_types),
+            "first": settings.first_factor, "weights": hostility.weights, "factors": hostility.modality_factors,
+            "format": 1}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+# --- ranking --------------------------------------------------------------------------
+
+def _candidates(store: Store, series: Any, *, settings: AlertSettings, by: str, start: int, limit: int) -> list[Any]:
+    """The `limit` best-scoring (dyad, period) rows from `start` on, with every rule's squared score."""
     W = settings.window[by]
-    lower = period_bounds(start - W, by)[0]
-    stats = _stats(_events(hostility, version, min_length(by), lower), hostility, settings, by)
-    dyad_first, new = _firsts(hostility, settings, version, by)
-    st = stats.c
+    st = series.c
     mu = st.s1 / float(W)
     var = st.s2 / float(W) - mu * mu
     floor2 = settings.sigma_floor ** 2
     sig2 = case((var > floor2, var), else_=floor2)
     rise = st.h - mu
-    flip = and_(st.pp.is_not(None), st.p - st.pp <= W)
-    new_score = func.coalesce(new.c.new_score, 0.0)
+    flip = st.p - st.pp <= W
     zero = literal(0.0)
     scored = (
         select(
             st.a, st.b, st.p, st.h, st.v, mu.label("mu"), sig2.label("sig2"), var.label("var"), st.ph, st.pp,
-            new.c.new_types,
+            st.new_types,
             case((and_(st.h >= settings.min_hostility, rise > 0, rise * rise > settings.k ** 2 * sig2),
                   rise * rise / sig2), else_=zero).label("escalation"),
             case((and_(flip, st.ph < 0, st.h > 0), (st.h - st.ph) * (st.h - st.ph) / sig2), else_=zero)
@@ -309,20 +364,37 @@ def _candidates(store: Store, *, version: str, hostility: Hostility, settings: A
             .label("conflict_to_cooperation"),
             case((and_(st.v >= settings.min_verbal_events, st.sv == 0), st.vh * st.vh / sig2), else_=zero)
             .label("denunciation_after_silence"),
-            (new_score * new_score / sig2).label("first_of_type"),
+            (st.new_score * st.new_score / sig2).label("first_of_type"),
         )
-        .select_from(stats.join(dyad_first, and_(dyad_first.c.a == st.a, dyad_first.c.b == st.b))
-                     .outerjoin(new, and_(new.c.a == st.a, new.c.b == st.b, new.c.p == st.p)))
-        .where(st.p >= start, st.p > dyad_first.c.first)
+        # pp is the dyad's previous period: none means this is its first period ever
+        .where(st.p >= start, st.pp.is_not(None))
         .subquery("scored")
     )
     k = scored.c
-    best = _greatest(*(k[kind] for kind in KINDS))
+    best = _Greatest(*(k[kind] for kind in KINDS))
     query = (select(k.a, k.b, k.p, k.h, k.v, k.mu, k.sig2, k.var, k.ph, k.pp, k.new_types,
                     *(k[kind] for kind in KINDS), best.label("best"))
              .where(best > 0).order_by(best.desc(), k.a, k.b, k.p).limit(limit))
     with store.engine.connect() as conn:
         return conn.execute(query).all()
+
+
+class _Greatest(FunctionElement):
+    """The largest of its arguments: GREATEST(...), or SQLite's many-argument max(...)."""
+
+    type = Float()
+    name = "greatest"
+    inherit_cache = True
+
+
+@compiles(_Greatest)
+def _greatest_default(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"greatest({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Greatest, "sqlite")
+def _greatest_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
 
 
 def _alert(store: Store, row: Any, *, version: str, hostility: Hostility, settings: AlertSettings, by: str) -> Alert:

@@ -326,8 +326,11 @@ def _event_rows(store: Store, xs: set[str], ys: set[str], *, version: str, hosti
         rows = conn.execute(query).all()
     out = []
     for side_, rtype, when_, factor, ids, docs in rows:
-        id_list = tuple(sorted(int(i) for i in ids.split(",")))
-        out.append((side_, rtype, when_, float(factor), id_list, tuple(sorted(set(docs.split(","))))))
+        if "," in ids:  # several reports: ids and documents in order, documents once
+            id_list, doc_list = tuple(sorted(map(int, ids.split(",")))), tuple(sorted(set(docs.split(","))))
+        else:
+            id_list, doc_list = (int(ids),), (docs,)
+        out.append((side_, rtype, when_, float(factor), id_list, doc_list))
     return out
 
 

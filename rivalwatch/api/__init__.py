@@ -27,3 +27,16 @@ from ..analysis.narratives import NarrativesReport, Theme  # noqa: E402
 from .briefing import BRIEF_FORMATS, BriefReport  # noqa: E402
 
 __all__ += ["NarrativesReport", "Theme", "BriefReport", "BRIEF_FORMATS"]
+
+from .watch import FeedResult, FeedState, FeedsReport, parse_interval  # noqa: E402
+
+__all__ += ["FeedResult", "FeedState", "FeedsReport", "parse_interval"]
+
+from .exports import EVENT_ORIGINS, EXPORT_FORMATS, ExportReport  # noqa: E402
+
+__all__ += ["EVENT_ORIGINS", "EXPORT_FORMATS", "ExportReport"]
+
+from .telegram import TELEGRAM_VERSION, TelegramReport  # noqa: E402
+from .languages import DocumentLanguage, DocumentSource, LanguageReport, LanguageRow  # noqa: E402
+
+__all__ += ["TELEGRAM_VERSION", "TelegramReport", "DocumentLanguage", "DocumentSource", "LanguageReport", "LanguageRow"]

@@ -26,6 +26,8 @@ class IngestReport:
     extracted: int = 0        # documents run through the extractor
     relations: int = 0        # relations those extractions found
     errors: list[str] = field(default_factory=list)   # "path: reason [RW200]"
+    updated: int = 0          # stored documents whose text or meta changed (edited Telegram messages)
+    near_duplicates: int = 0  # of the added, near-duplicates of a stored document: linked to it
 
     @property
     def ok(self) -> bool:
@@ -34,6 +36,7 @@ class IngestReport:
     def as_dict(self) -> dict[str, Any]:
         return {"files": self.files, "documents": self.documents, "added": self.added,
                 "duplicates": self.duplicates, "extracted": self.extracted, "relations": self.relations,
+                "updated": self.updated, "near_duplicates": self.near_duplicates,
                 "errors": list(self.errors)}
 
 
@@ -71,6 +74,10 @@ class DocumentView:
     relations: list[StoredRelation]
     claims: list[Claim]
     publications: list[Publication]
+    # "full", or "partial" (not English: actors, mentions and dates only), and every
+    # place the statement was published (store.links.DocumentSource), this one included
+    analysis: str = "full"
+    sources: list[Any] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         d = self.document
@@ -85,6 +92,8 @@ class DocumentView:
             "publications": [{"outlet": p.outlet, "format": p.format, "language": p.language, "length": p.length,
                               "title": p.title, "date": p.date, "evidence": evidence_dict(p.evidence)}
                              for p in self.publications],
+            "analysis": self.analysis,
+            "sources": [x.as_dict() for x in self.sources],
         }
 
 

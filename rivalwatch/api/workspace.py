@@ -31,8 +31,17 @@ from ..models import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Document, Extracti
 from ..store import Store, StoredActor, StoredRelation
 from .reports import DemoReport, DocumentView, ExtractReport, IngestReport, Progress, ReextractReport
 from .records import RecordsMixin  # claims, defections, media, places
+from .listings import ListingsMixin  # documents_page, relations_page, relation, search (web API)
+from .curation import CurationMixin  # confirm/reject/correct_relation, merge_actors, add_alias, audit
+from .tokens import TokensMixin  # create_token, tokens, revoke_token, authenticate
+from .watch import FeedsMixin  # ingest_feeds, watch, feeds
+from .exports import ExportsMixin  # import_events, export, imported_events
+from .telegram import TELEGRAM_VERSION, TelegramMixin, ingest_export, is_export_path  # import_telegram
+from .languages import LanguagesMixin, document_extras  # languages
+from ..store.links import linked_among
 from . import network as _network
 from . import briefing as _briefing
+from ..analysis import alerts as _alerts, dyads as _dyads  # dyad, alerts
 
 __all__ = ["Workspace", "demo_corpus"]
 
@@ -76,7 +85,7 @@ def _error_line(error: IngestError) -> str:
     return f"{error.path}: {error.reason} [{error.code}]"
 
 
-class Workspace(RecordsMixin):
+class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, LanguagesMixin, ListingsMixin, CurationMixin, TokensMixin):
     """One database and one knowledge base; opens the database on first use.
 
     `extra_actors`: a YAML file of actors merged over the built-in ones.
@@ -140,12 +149,16 @@ class Workspace(RecordsMixin):
         files = expand_paths(paths)
         report.files = len(files)
         for done, path in enumerate(files, 1):
-            result = read_file(path, published=default, max_bytes=max_bytes)
-            report.errors.extend(_error_line(e) for e in result.errors)
-            report.documents += len(result.documents)
-            added = self.store.add_documents(result.documents)
-            report.added += len(added)
-            report.duplicates += len(result.documents) - len(added)
+            if is_export_path(path):  # a Telegram Desktop export: new, edited and repeated messages
+                ingest_export(self, path, report, max_bytes=max_bytes)
+            else:
+                result = read_file(path, published=default, max_bytes=max_bytes)
+                report.errors.extend(_error_line(e) for e in result.errors)
+                report.documents += len(result.documents)
+                added = self.store.add_documents(result.documents)
+                report.added += len(added)
+                report.duplicates += len(result.documents) - len(added)
+                report.near_duplicates += linked_among(self.store, [d.id for d in added])
             if progress:
                 progress(done, len(files), f"read {path.name}")
         pending = self.store.document_ids(missing_version=self.version)
@@ -255,7 +268,7 @@ class Workspace(RecordsMixin):
     def relations(
         self, *, source: str | None = None, target: str | None = None, type: str | None = None,
         since: str | None = None, until: str | None = None, modality: str | None = None,
-        doc_id: str | None = None, group_level: bool = False, limit: int | None = None,
+        doc_id: str | None = None, group_level: bool = False, limit: int | None = None, offset: int = 0,
     ) -> list[StoredRelation]:
         """Stored relations of the current extractor version (see `Store.relations` for the filters).
 
@@ -270,7 +283,7 @@ class Workspace(RecordsMixin):
             source=source, target=target, type=_choice(type, RELATION_TYPES, "relation type", upper=True),
             since=_iso(since, "since"), until=_iso(until, "until"),
             modality=_choice(modality, MODALITIES, "modality"), doc_id=doc_id,
-            group_level=group_level, limit=limit, version=self.version,
+            group_level=group_level, limit=limit, offset=offset, version=self.version,
         )
 
     def actors(self, *, kind: str | None = None) -> list[StoredActor]:
@@ -292,7 +305,9 @@ class Workspace(RecordsMixin):
             document=document, versions=self.store.versions(document.id),
             relations=self.store.relations(doc_id=document.id, version=self.version),
             claims=self.store.claims(doc_id=document.id, version=self.version),
-            publications=self.store.publications(doc_id=document.id, version=self.version),
+            publications=self.store.publications(doc_id=document.id, version=self.version)
+            + self.store.publications(doc_id=document.id, version=TELEGRAM_VERSION),
+            **document_extras(self.store, document),
         )
 
     def demo(self, *, progress: Progress | None = None, top: int = 10, limit: int = 25) -> DemoReport:
@@ -379,6 +394,41 @@ class Workspace(RecordsMixin):
             ws.brief(actor="ISKP", since="2024-01", out="brief.html").footnotes
         """
         return _briefing.brief(self, actor=actor, out=out, since=since)
+
+    # --- dyads and alerts (implemented in analysis/dyads.py and analysis/alerts.py) ---
+
+    def dyad(
+        self, x: str, y: str, *, by: str = "quarter", since: str | None = None, until: str | None = None,
+        as_written: bool = False, evidence: bool = False,
+    ) -> "_dyads.DyadTimeline":
+        """How the relationship between two actors (ids or aliases) moves: per period and direction,
+        events per type and quad class and their hostility (knowledge/hostility.yaml).
+
+        One event per (source, type, target, when) however many documents report it;
+        FIGHT counts in both directions and once for the dyad; alleged relations count
+        half, negated and hypothetical ones not at all. Group level unless `as_written`.
+        `evidence` adds each report's sentence.
+
+        Example:
+            [(p.label, p.hostility) for p in ws.dyad("ISKP", "TTP", by="quarter").periods]
+        """
+        return _dyads.dyad_timeline(
+            self.store, x, y, version=self.version, hostility=_dyads.load_hostility(),
+            by=_choice(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), until=_iso(until, "until"),
+            as_written=as_written, evidence=evidence)
+
+    def alerts(self, *, by: str = "quarter", since: str | None = None, limit: int = 20) -> "_alerts.AlertReport":
+        """Escalations and shifts of every directed dyad, ranked, each citing its evidence
+        (method in analysis/alerts.py, thresholds in knowledge/alerts.yaml).
+
+        Without `since`, the latest periods of the store (`recent` in alerts.yaml).
+
+        Example:
+            [(a.source, a.target, a.period, a.kinds) for a in ws.alerts(since="2024").alerts]
+        """
+        return _alerts.find_alerts(
+            self.store, version=self.version, hostility=_dyads.load_hostility(), settings=_alerts.load_settings(),
+            by=_choice(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), limit=limit)
 
 
 # --- helpers -----------------------------------------------------------------------

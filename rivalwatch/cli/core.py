@@ -16,7 +16,7 @@ from .base import MB, format_option, input_options, main, pass_workspace
 @format_option
 @pass_workspace
 def ingest(ws: Workspace, paths: tuple[Path, ...], published: str | None, max_mb: float, fmt: str) -> None:
-    """Read files and folders (.txt .md .html .jsonl), store new documents and extract their relations.
+    """Read files and folders (.txt .md .html .jsonl .pdf), store new documents and extract their relations.
 
     Files already stored are skipped. A file that cannot be read prints one
     `error:` line and the rest still go in; the exit code is then 1.

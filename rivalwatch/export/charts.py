@@ -56,7 +56,7 @@ def timeline_svg(periods: Sequence[str], series: Mapping[str, Sequence[float]], 
         parts.append(f'<line x1="{left}" y1="{y(0):.1f}" x2="{left + plot_w}" y2="{y(0):.1f}" stroke="#888" stroke-width="1"/>')
     step = max(1, math.ceil(len(periods) / 8))
     for i, p in enumerate(periods):
-        if i % step == 0 or i == len(periods) - 1:
+        if (i % step == 0 and len(periods) - 1 - i >= step / 2) or i == len(periods) - 1:  # no label crowds the last
             parts.append(_text(x(i), top + plot_h + 16, p, size=10, anchor="middle"))
     parts.append(_text(14, top + plot_h / 2, y_label, size=10, anchor="middle",
                        extra=f' transform="rotate(-90 14 {top + plot_h / 2:.1f})"'))

@@ -28,18 +28,13 @@ from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
+from .arguments import BY, CLIMB_LINKS, OBJECTS, ArgumentFinder
 from .coref import FOCUS_KEY
 from .modality import ModalityCues, modality_of, reporting_verb
 
 RELATIONS_KEY = "rw_relations"
-# Dependency links we may follow down from an argument head to the actor names in it.
-NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-OBJECTS = ("dobj", "dative", "attr", "oprd")
-CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj",
-                         "appos", "attr", "compound", "npadvmod", "amod", "acomp", "agent"})
 PARTS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj"}
-BY = frozenset({"by"})
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ class Cue:
     prefix: tuple[str, ...] = ()  # earlier words of a multi-word cue
 
 
-class RelationFinder:
+class RelationFinder(ArgumentFinder):
     """Finds relations in a parsed document whose actor mentions are marked."""
 
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
@@ -98,91 +93,6 @@ class RelationFinder:
         }
         return {i: span for span in spans for i in range(span.start, span.end)}
 
-    def _names_under(self, head: Token, mentions: dict[int, Span], *, follow_of: bool = True) -> list[str]:
-        """Actors named by the noun phrase headed by `head` (conjuncts and modifiers)."""
-        found: list[str] = []
-        stack = [head]
-        while stack:
-            token = stack.pop()
-            span = mentions.get(token.i)
-            if span is not None and span.start in self._anti_starts:
-                continue
-            if span is not None:
-                if span.label_ not in found:
-                    found.append(span.label_)
-                if span.root == token or token.i == span.end - 1:
-                    stack.extend(c for c in token.children if c.dep_ == "conj" or c.dep_ == "appos")
-                continue
-            # "Pakistan's parties like JUI-F" names JUI-F only; "the Islamic State's local
-            # branch, then known as ISGS" names ISGS, not the Islamic State.
-            examples = any(c.dep_ == "prep" and c.lower_ in ("like", "including", "such") for c in token.children)
-            named_itself = any(c.dep_ == "appos" and any(t.i in mentions for t in c.subtree) for c in token.children)
-            for child in token.children:
-                if child.dep_ in NP_LINKS:
-                    if not ((examples or named_itself) and child.dep_ in ("poss", "compound", "amod", "nmod")):
-                        stack.append(child)
-                elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
-                    stack.extend(g for g in child.children if g.dep_ == "pobj")
-                elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
-                    stack.extend(g for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children) if g.dep_ == "pobj")
-                elif child.dep_ == "acl" and child.lower_ in ("including",):
-                    stack.extend(g for g in child.children if g.dep_ == "pobj")
-        return found
-
-    def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0) -> Token | None:
-        """The head of the subject of `verb`, climbing to governing clauses if needed."""
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and depth > 0):
-                if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-                    return verb.head
-                return child
-            if child.dep_ == "agent":
-                return next((g for g in child.children if g.dep_ == "pobj"), None)
-        if depth >= 8 or verb.head.i == verb.i or verb.dep_ not in CLIMB_LINKS:
-            return None
-        if verb.dep_ in ("pcomp", "pobj") and verb.head.lower_ in ("for", "of", "from"):
-            # "criticised the group for engaging", "denounced X as a hypocrite for questioning"
-            governor = verb.head.head
-            while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
-                governor = governor.head
-            obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
-            if obj is not None:
-                return obj
-        if verb.dep_ == "xcomp":  # "urged the TTP to study", "led the coalition to pursue"
-            obj = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative") and c.i < verb.i), None)
-            if obj is not None:
-                return obj
-        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN") and self._names_under(verb.head, mentions):
-            return verb.head  # "ISKP, which denounced ...", "the TTP, emboldened by ..."
-        return self._subject_token(verb.head, mentions, depth + 1)
-
-    def _patient(self, token: Token, mentions: dict[int, Span]) -> list[str]:
-        """Who undergoes a passive participle or a "by"-phrase: "ISKP, weakened by X" -> ISKP."""
-        verb = token
-        if token.dep_ == "pobj" and token.head.dep_ == "agent":
-            verb = token.head.head  # "weakened by Taliban crackdowns": from the noun to the participle
-        if verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN"):
-            found = self._names_under(verb.head, mentions)
-            if found:
-                return found
-        passive = [n for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for n in self._names_under(c, mentions)]
-        return passive or self._subject(verb, mentions)
-
-    def _subject(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
-        """Actors that are the subject of `verb` (see `_subject_token`)."""
-        subject = self._subject_token(verb, mentions)
-        return self._names_under(subject, mentions) if subject is not None else []
-
-    def _prep_objects(self, token: Token, preps: frozenset[str], mentions: dict[int, Span]) -> list[str]:
-        found: list[str] = []
-        for child in token.children:
-            if child.dep_ in ("prep", "agent") and child.lower_ in preps:
-                for grand in child.children:
-                    if grand.dep_ in ("pobj", "pcomp"):
-                        found += self._names_under(grand, mentions)
-        return found
-
-    # -- one cue ---------------------------------------------------------
     def _arguments(self, token: Token, cue: Cue, mentions: dict[int, Span],
                    focus: str | None = None) -> Iterator[tuple[str, str, float]]:
         """(source, target, confidence) pairs for one cue token.
@@ -259,43 +169,6 @@ class RelationFinder:
             for target in targets:
                 yield source, target, confidence
 
-    def _loose_targets(self, cue: Token, mentions: dict[int, Span], *, hostile_only: bool = False) -> list[str]:
-        """Last resort: actors named after the cue inside its phrase, not as places ("in Iran")."""
-        spans = {mentions[t.i] for t in cue.subtree
-                 if t.i > cue.i and t.i in mentions and mentions[t.i].start not in self._anti_starts}
-        # A verb that negates its complement ("denied attacking ISKP") does not reach into it.
-        negating = cue.lemma_.lower() in self.modality.negating_verbs
-        return [s.label_ for s in sorted(spans, key=lambda s: s.start)
-                if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
-                and not (hostile_only and self._np_head(s).head.lower_ == "against")]  # "cooperated against X"
-
-    def _is_place(self, span: Span) -> bool:
-        """Is the mention (or the noun it modifies) the object of "in", "across", "under"...?"""
-        return self._np_head(span).head.lower_ in self.location_preps
-
-    @staticmethod
-    def _np_head(span: Span) -> Token:
-        """The head of the noun phrase a mention sits in ("the borders of Pakistan" -> borders)."""
-        head = span.root
-        while head.head.i != head.i:
-            if head.dep_ in ("compound", "amod", "poss", "nmod"):
-                head = head.head
-            elif head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.i != head.head.i:
-                head = head.head.head  # "within the borders of Pakistan"
-            else:
-                break
-        return head
-
-    @staticmethod
-    def _same_clause(token: Token, cue: Token) -> bool:
-        """Is there no other verb between a token and the cue above it?"""
-        node = token.head
-        while node.i != cue.i and node.head.i != node.i:
-            if node.pos_ in ("VERB", "AUX"):
-                return False
-            node = node.head
-        return True
-
     def _type_for(self, token: Token, cue: Cue) -> str:
         """Verbal uses of violent words ("attack the TTP's apostasy", "media offensive",
         "ideological warfare") are accusations."""
@@ -348,15 +221,6 @@ class RelationFinder:
         if any(words[-len(p):] == p for p in self.pairs):
             return recent[-2:]
         return []
-
-    def _hyphen_actor(self, suffix: Token, mentions: dict[int, Span]) -> str | None:
-        """The actor before "-<suffix>": "Taliban-controlled", "American-installed"."""
-        if suffix.i < 2 or suffix.nbor(-1).text != "-":
-            return None
-        span = mentions.get(suffix.i - 2)
-        if span is not None:
-            return span.label_
-        return self.adjective_owner.get(suffix.nbor(-2).lower_)
 
     def _host_relations(self, token: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str, float]]:
         """"Safe houses in X-controlled Afghanistan": X supports the clause subject."""

@@ -16,16 +16,20 @@ from pathlib import Path
 from typing import Iterable
 
 from rivalwatch.errors import IngestError
-from rivalwatch.ingest import html, jsonl, text
+from rivalwatch.ingest import html, jsonl, pdf, text
 from rivalwatch.ingest.document import ReadResult, make_document
+from rivalwatch.ingest import telegram
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "ReadResult",
     "expand_paths", "make_document", "read_file",
 ]
+__all__ += ["read_telegram_export"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".jsonl", ".pdf"})
+# Telegram Desktop exports: any .json named directly; from folders only `result.json`.
+SUPPORTED_SUFFIXES = SUPPORTED_SUFFIXES | {".json"}
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -57,17 +61,31 @@ def read_file(
     data_or_error = _read_bytes(path, max_bytes=max_bytes)
     if isinstance(data_or_error, IngestError):
         return ReadResult(errors=(data_or_error,))
+    if path.suffix.lower() == ".pdf":
+        return pdf.read(data_or_error, source=source, default_published=published)
     decoded = _decode(data_or_error, source=source)
     if isinstance(decoded, IngestError):
         return ReadResult(errors=(decoded,))
     if not decoded.strip():
         return ReadResult(errors=(IngestError(source, "empty file"),))
     suffix = path.suffix.lower()
+    if telegram.is_export_path(path):
+        return telegram.read(decoded, source=source, default_published=published)
     if suffix == ".jsonl":
         return jsonl.read(decoded, source=source, default_published=published)
     if suffix in (".html", ".htm"):
         return html.read(decoded, source=source, default_published=published)
     return text.read(decoded, source=source, default_published=published, markdown=suffix == ".md")
+
+
+def read_telegram_export(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> telegram.TelegramExport:
+    """A Telegram Desktop export validated whole (`ingest.telegram`); raises one `IngestError` naming the problem."""
+    path = Path(path)
+    data = _read_bytes(path, max_bytes=max_bytes)
+    decoded = data if isinstance(data, IngestError) else _decode(data, source=str(path))
+    if isinstance(decoded, IngestError):
+        raise decoded
+    return telegram.parse_export(decoded, source=str(path))
 
 
 # --- helpers -----------------------------------------------------------------------
@@ -80,6 +98,7 @@ def _walk(root: Path) -> list[Path]:
             Path(folder) / name
             for name in filenames
             if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+            and (not telegram.is_export_path(name) or name == telegram.EXPORT_NAME)
         )
     return sorted(files)
 

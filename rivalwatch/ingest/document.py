@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from rivalwatch.dates import find_dateline, parse_date
 from rivalwatch.errors import IngestError
+from rivalwatch.ingest.language import detect_language, normalise_language
 from rivalwatch.models import Document
 
 __all__ = ["ReadResult", "make_document", "normalise_text"]
@@ -39,6 +40,8 @@ def make_document(
     default_published: str | None = None,
     url: str | None = None,
     meta: Mapping[str, Any] | None = None,
+    language: str | None = None,
+    detect: bool = True,
 ) -> Document:
     """Build a `Document`: the single place text is normalised and hashed.
 
@@ -48,6 +51,8 @@ def make_document(
     1. `published`: the source's own date (a JSONL record's field, HTML metadata);
     2. the dateline found in the text's first lines (`find_dateline`);
     3. `default_published`: the user's fallback (the CLI's `--published`).
+    `language` is the source's own language code; without one it is detected
+    offline from the text (`ingest.language`), unless `detect` is False.
     """
     normalised = normalise_text(text)
     content_hash = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
@@ -64,6 +69,6 @@ def make_document(
         title=(title.strip() or None) if title else None,
         published=date,
         url=url or None,
-        language=None,
+        language=normalise_language(language) or (detect_language(normalised) if detect else None),
         meta=dict(meta or {}),
     )

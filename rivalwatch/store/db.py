@@ -21,10 +21,16 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import QueryError, StoreError
-from ..models import ROLLUP_KINDS, Actor, Claim, Document, Evidence, Extraction, Publication
+from ..models import page_at, ROLLUP_KINDS, Actor, Claim, Document, Evidence, Extraction, Publication
 from . import schema as s
 from .dialect import configure, insert_ignore, to_url, upsert
+from .links import index_added
+from .curation import apply_curation
+from .fulltext import ensure_fulltext
+from .listing import relation_filters
+from .migrate import add_missing_columns
 from .rows import StoredActor, StoredRelation
+from .upkeep import create_missing_indexes
 
 __all__ = ["Store"]
 
@@ -65,6 +71,9 @@ class Store:
             self.engine = create_engine(self.url)
             configure(self.engine)
             s.metadata.create_all(self.engine)
+            add_missing_columns(self.engine)  # databases made before a column was added
+            create_missing_indexes(self.engine)  # ... or an index
+            ensure_fulltext(self.engine)  # SQLite: FTS5 index over evidence sentences, kept by triggers
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {url_or_path}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
 
@@ -79,8 +88,16 @@ class Store:
         return bool(self.add_documents([document]))
 
     def add_documents(self, documents: Iterable[Document]) -> list[Document]:
-        """Store documents in one transaction; returns those that were new."""
-        unique = list({d.content_hash: d for d in documents}.values())
+        """Store documents in one transaction; returns those that were new.
+
+        In the same transaction, exact copies from another source become sightings
+        of the stored text and new near-duplicates are linked (`store.links`).
+        """
+        documents = list(documents)
+        first: dict[str, Document] = {}
+        for d in documents:  # the first copy of a text is stored, later ones are its sightings
+            first.setdefault(d.content_hash, d)
+        unique = list(first.values())
         if not unique:
             return []
         with self.engine.begin() as conn:
@@ -95,6 +112,7 @@ class Store:
                  "text": d.text, "ingested_at": now}
                 for d in new
             ], keys=["content_hash"])
+            index_added(conn, documents, new)
         return new
 
     def documents(self, ids: Sequence[str] | None = None) -> list[Document]:
@@ -194,6 +212,7 @@ class Store:
                         conn.execute(table.insert(), rows)
                 upsert(conn, s.extractions, [{"doc_id": d, "version": v, "extracted_at": now} for d, v in keys],
                        keys=["doc_id", "version"], update=["extracted_at"])
+                apply_curation(conn, [d for d, _ in keys])  # analysts' merges and verdicts survive re-extraction
         except IntegrityError as exc:
             which = ", ".join(d for d, _ in keys[:3]) + (", ..." if len(keys) > 3 else "")
             raise StoreError(f"cannot save extraction of document {which}: is it stored? ({exc.orig})") from exc
@@ -271,7 +290,7 @@ class Store:
         self, *, source: str | None = None, target: str | None = None, type: str | None = None,
         since: str | None = None, until: str | None = None, modality: str | None = None,
         doc_id: str | None = None, group_level: bool = False, limit: int | None = None,
-        version: str | None = None,
+        version: str | None = None, offset: int = 0, ids: Sequence[int] | None = None,
     ) -> list[StoredRelation]:
         """Relations matching every filter given, by date (undated last).
 
@@ -279,25 +298,25 @@ class Store:
         date is kept when its period overlaps the window ("2024-07-14" and "2024"
         are both kept by since="2024-07"), and undated relations are dropped.
         `group_level` rolls persons and outlets up to the group they are part of,
-        both in the filters and in the result.
+        both in the filters and in the result. `limit`/`offset` give one page;
+        `ids` keeps only these relation ids.
         """
         r = s.relations
         rollup = self._rollup() if group_level else {}
-        query = (select(r, s.documents.c.title.label("doc_title"), s.documents.c.source.label("doc_source"))
+        where = relation_filters(self, source=source, target=target, type=type, since=since, until=until,
+                                 modality=modality, doc_id=doc_id, version=version, ids=ids, rollup=rollup,
+                                 group_level=group_level)
+        order = (r.c.date.asc().nulls_last(), r.c.doc_id, r.c.evidence_start, r.c.id)
+        query = (select(r, s.documents.c.title.label("doc_title"), s.documents.c.source.label("doc_source"),
+                        s.documents.c.meta.label("doc_meta"))
                  .join(s.documents, s.documents.c.id == r.c.doc_id))
-        for column, name in ((r.c.source, source), (r.c.target, target)):
-            if name is not None:
-                query = query.where(column.in_(sorted(self._actor_ids(name, rollup, group_level))))
-        for column, value in ((r.c.type, type), (r.c.modality, modality), (r.c.doc_id, doc_id), (r.c.version, version)):
-            if value is not None:
-                query = query.where(column == value)
-        if since is not None:
-            query = query.where(r.c.date >= func.substr(literal(since, String), 1, func.length(r.c.date)))
-        if until is not None:
-            query = query.where(func.substr(r.c.date, 1, len(until)) <= until)
-        query = query.order_by(r.c.date.asc().nulls_last(), r.c.doc_id, r.c.evidence_start, r.c.id)
-        if limit is not None:
-            query = query.limit(limit)
+        if limit is not None or offset:
+            # the page's ids first (an index range, no whole rows sorted), then those rows
+            page = select(r.c.id).where(*where).order_by(*order).limit(limit).offset(offset)
+            query = query.where(r.c.id.in_(page.scalar_subquery()))
+        else:
+            query = query.where(*where)
+        query = query.order_by(*order)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [
@@ -308,6 +327,8 @@ class Store:
                 cue=row.cue, evidence=_evidence(row, row.doc_id),
                 source_as_written=row.source, target_as_written=row.target,
                 doc_title=row.doc_title, doc_source=row.doc_source,
+                page=page_at((row.doc_meta or {}).get("pages"), row.evidence_start),
+                curation=row.curation,
             )
             for row in rows
         ]

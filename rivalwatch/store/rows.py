@@ -6,7 +6,12 @@ from typing import Any
 
 from ..models import Evidence
 
-__all__ = ["StoredActor", "StoredRelation", "evidence_dict"]
+__all__ = ["StoredActor", "StoredRelation", "evidence_dict", "fingerprint"]
+
+
+def fingerprint(doc_id: str, start: int, end: int, source: str, rtype: str, target: str) -> str:
+    """A relation's stable name: its document, evidence offsets, source, type and target as written."""
+    return f"{doc_id}:{start}:{end}:{source}:{rtype}:{target}"
 
 
 def evidence_dict(evidence: Evidence) -> dict[str, Any]:
@@ -55,6 +60,19 @@ class StoredRelation:
     target_as_written: str
     doc_title: str | None = None
     doc_source: str | None = None
+    page: int | None = None          # the evidence's page, for documents with pages (PDF)
+    curation: str | None = None      # an analyst's verdict: "confirmed" or "corrected"; None when uncurated
+
+    @property
+    def curated(self) -> bool:
+        """True when an analyst confirmed or corrected this relation."""
+        return self.curation is not None
+
+    @property
+    def fingerprint(self) -> str:
+        """`doc:start:end:source:TYPE:target` (as written): names the relation across re-extraction."""
+        return fingerprint(self.doc_id, self.evidence.start, self.evidence.end, self.source_as_written, self.type,
+                           self.target_as_written)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,5 +81,6 @@ class StoredRelation:
             "source_as_written": self.source_as_written, "target_as_written": self.target_as_written,
             "modality": self.modality, "date": self.date, "location": self.location,
             "confidence": self.confidence, "cue": self.cue, "evidence": evidence_dict(self.evidence),
-            "doc_title": self.doc_title, "doc_source": self.doc_source,
+            "doc_title": self.doc_title, "doc_source": self.doc_source, "page": self.page,
+            "curated": self.curated, "curation": self.curation, "fingerprint": self.fingerprint,
         }

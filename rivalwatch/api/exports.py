@@ -1,0 +1,275 @@
+"""The data-exchange side of `Workspace`: event data sets in, relations out.
+
+`Workspace.import_events`, `Workspace.export` and `Workspace.imported_events`
+come from `ExportsMixin`, so the workspace module stays a list of front doors.
+
+Example:
+    ws.import_events("acled", "acled_2024.csv", mapping="my_names.yaml").unresolved
+    ws.export("stix", out="bundle.json", source="ISKP", since="2024")
+    [e.event_id for e in ws.imported_events(origin="ucdp", limit=5)]
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
+
+from ..analysis.places import PlaceCache
+from ..dates import parse_date
+from ..errors import KnowledgeError, QueryError
+from ..export.stix import write_stix
+from ..export.tabular import write_csv, write_plover
+from ..ingest.events_csv import (
+    EVENT_NAMES_FILE, ORIGINS, EventNameResolver, load_event_names, load_event_rules, read_events, to_imported,
+)
+from ..ingest.relationships import NameResolver, fold
+from ..models import MODALITIES, RELATION_TYPES, ROLLUP_KINDS
+from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
+from .network import ImportReport
+from .reports import Progress
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+__all__ = ["EVENT_ORIGINS", "EXPORT_FORMATS", "ExportReport", "ExportsMixin"]
+
+EVENT_ORIGINS = ORIGINS                                   # acled, gtd, ucdp
+EXPORT_FORMATS = ("csv", "jsonl", "graphml", "stix")
+PROGRESS_EVERY = 1_000
+
+
+@dataclass
+class ExportReport:
+    """One export: the format, where it went, and how many rows (and STIX objects) it holds."""
+
+    format: str
+    out: str
+    rows: int = 0
+    stix: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "out": self.out, "rows": self.rows, **({"stix": self.stix} if self.stix else {})}
+
+
+def _iso(value: str | None, what: str) -> str | None:
+    if value is None:
+        return None
+    iso = parse_date(value)
+    if iso is None:
+        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
+    return iso
+
+
+def _choices(value: str | None, allowed: tuple[str, ...], what: str, *, upper: bool = False) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    normal = value.strip().upper() if upper else value.strip().lower()
+    if normal not in allowed:
+        raise QueryError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
+    return (normal,)
+
+
+class ExportsMixin:
+    """Import of ACLED/GTD/UCDP files, streaming export to CSV, PLOVER JSONL, GraphML and STIX."""
+
+    # --- in ---------------------------------------------------------------------------
+
+    def import_events(self: "Workspace", origin: str, path: str | Path, *,  # type: ignore[misc]
+                      mapping: str | Path | None = None) -> ImportReport:
+        """Store the rows of an ACLED, GTD or UCDP file (.csv; .xlsx too) as imported relations.
+
+        Actor names resolve through `knowledge/event_names.yaml`, the `mapping` YAML
+        (merged over it) and the actor aliases; rows with unresolved names are skipped
+        and the names reported. A row already imported (same data set and row id, from
+        any file) is not added again. A malformed file raises `IngestError` naming its
+        line, and nothing is stored.
+
+        Example:
+            ws.import_events("ucdp", "ged.csv").added
+        """
+        if origin not in ORIGINS:
+            raise QueryError(f"unknown data set {origin!r}: use one of {', '.join(ORIGINS)}")
+        kb = self.knowledge
+        names, patterns = load_event_names(EVENT_NAMES_FILE)
+        if mapping is not None:
+            own, own_patterns = load_event_names(mapping)
+            names.update(own)
+            patterns = own_patterns + patterns
+        unknown = sorted({r.id for rules in names.values() for r in rules if r.id is not None and r.id not in kb.actors})
+        if unknown:
+            raise KnowledgeError(f"{mapping or EVENT_NAMES_FILE}: unknown actor ids {', '.join(unknown)}; "
+                                 "use ids from the knowledge base or your --actors file")
+        aliases: dict[str, str] = {}
+        for actor in kb.actors.values():
+            for alias in (actor.id, *actor.aliases):
+                aliases.setdefault(fold(alias), actor.id)
+        states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
+        resolver = EventNameResolver(NameResolver(aliases, states=states), names, patterns)
+        rows = read_events(origin, path, load_event_rules())
+        result = to_imported(rows, resolver=resolver, source_file=Path(path).name, rollup=kb.rollup)
+        involved = {i for e in result.events for i in (e.source, e.target, e.source_group, e.target_group)}
+        self.store.upsert_actors(kb.actors[i] for i in sorted(involved) if i in kb.actors)
+        added = add_imported_events(self.store, result.events)
+        return ImportReport(
+            file=str(path), rows=result.rows, relations=len(result.events), added=added,
+            duplicates=len(result.events) - added,
+            types=dict(sorted(Counter(e.type for e in result.events).items())),
+            unresolved=dict(sorted(result.unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
+            skipped=list(result.skipped),
+        )
+
+    # --- out --------------------------------------------------------------------------
+
+    def export_query(
+        self: "Workspace", *, source: str | None = None, target: str | None = None,  # type: ignore[misc]
+        type: str | None = None, since: str | None = None, until: str | None = None, modality: str | None = None,
+        group_level: bool = False, include_imported: bool = False, imported_only: bool = False,
+        origin: str | None = None, by_record: bool = False,
+    ) -> ExportQuery:
+        """The filters of an export or listing, validated and with actor names resolved to ids."""
+        info = self._actor_table()
+        return ExportQuery(
+            version=self.version,
+            sources=None if source is None else self._actor_filter(source, info, group_level),
+            targets=None if target is None else self._actor_filter(target, info, group_level),
+            types=_choices(type, RELATION_TYPES, "relation type", upper=True),
+            modalities=_choices(modality, MODALITIES, "modality"),
+            since=_iso(since, "since"), until=_iso(until, "until"), group_level=group_level,
+            extracted=not imported_only, imported=include_imported or imported_only,
+            origins=_choices(origin, (*ORIGINS, "mmp"), "data set"), by_record=by_record,
+        )
+
+    def export(
+        self: "Workspace", fmt: str, *, out: str | Path | TextIO | None = None,  # type: ignore[misc]
+        source: str | None = None, target: str | None = None, type: str | None = None, since: str | None = None,
+        until: str | None = None, modality: str | None = None, group_level: bool = False,
+        include_imported: bool = False, progress: Progress | None = None,
+    ) -> ExportReport:
+        """Write relations as CSV (ACLED-like), PLOVER JSONL, GraphML (the network) or a STIX 2.1 bundle.
+
+        `out` is a file path or an open text stream (standard output when None). Rows
+        are read from the store and written one at a time. GraphML is the actor
+        network of `network` (imported rows included with `include_imported`) and
+        takes only `since`, `until` and `group_level`.
+
+        Example:
+            ws.export("jsonl", out="events.jsonl", type="ASSAULT", since="2024")
+        """
+        if fmt not in EXPORT_FORMATS:
+            raise QueryError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+        if fmt == "graphml":
+            if any(v is not None for v in (source, target, type, modality)):
+                raise QueryError("graphml exports the whole network: give only --since, --until, --group-level "
+                                 "and --include-imported (or use csv, jsonl or stix to filter by actor or type)")
+            net = self.network(since=since, until=until, group_level=group_level, include_imported=include_imported)
+            data = self.export_network(net, "graphml")
+            with _opened(out) as stream:
+                stream.write(data.decode("utf-8"))
+            return ExportReport(format=fmt, out=_name(out), rows=len(net.edges))
+        query = self.export_query(source=source, target=target, type=type, since=since, until=until,
+                                  modality=modality, group_level=group_level, include_imported=include_imported,
+                                  by_record=fmt == "stix")   # a STIX report per document needs its rows together
+        total = count_rows(self.store, query)
+        rows = _counted(export_rows(self.store, query), total, progress, f"export {fmt}")
+        report = ExportReport(format=fmt, out=_name(out))
+        geocode = PlaceCache()
+        with _opened(out) as stream:
+            if fmt == "csv":
+                report.rows = write_csv(rows, stream, geocode=geocode)
+            elif fmt == "jsonl":
+                report.rows = write_plover(rows, stream, actors=self._actor_table(), geocode=geocode)
+            else:
+                counts = write_stix(rows, stream, actors=self._actor_table())
+                report.rows, report.stix = counts.relationships + counts.left_out, counts.as_dict()
+        return report
+
+    def imported_events(
+        self: "Workspace", *, origin: str | None = None, source: str | None = None,  # type: ignore[misc]
+        target: str | None = None, type: str | None = None, since: str | None = None, until: str | None = None,
+        group_level: bool = False, limit: int | None = None,
+    ) -> list[ExportRow]:
+        """Imported events (ACLED, GTD, UCDP, MMP rows), grouped by data set and file.
+
+        Example:
+            [(e.source, e.type, e.target, e.date) for e in ws.imported_events(origin="acled", limit=10)]
+        """
+        if limit is not None and limit < 1:
+            raise QueryError(f"invalid limit {limit}: give a positive number")
+        query = self.export_query(source=source, target=target, type=type, since=since, until=until,
+                                  group_level=group_level, imported_only=True, origin=origin)
+        out = []
+        for row in export_rows(self.store, query):
+            if limit is not None and len(out) >= limit:
+                break
+            out.append(row)
+        return out
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _actor_table(self: "Workspace") -> dict[str, Any]:  # type: ignore[misc]
+        """Every actor by id: the knowledge base, and discovered actors of the store."""
+        info: dict[str, Any] = {a.id: a for a in self.store.actors()}
+        info.update(self.knowledge.actors)
+        return info
+
+    def _actor_filter(self: "Workspace", name: str, info: dict[str, Any],  # type: ignore[misc]
+                      group_level: bool) -> frozenset[str]:
+        """The ids an actor name stands for (stored aliases, else the knowledge base); their groups at group level."""
+        try:
+            ids = self.store.resolve_actor(name)
+        except QueryError:
+            folded = fold(name.strip())
+            ids = {a.id for a in self.knowledge.actors.values()
+                   if folded == fold(a.id) or folded in {fold(x) for x in a.aliases}}
+            if not ids:
+                raise
+        return frozenset(_rollup(i, info) for i in ids) if group_level else frozenset(ids)
+
+
+def _rollup(actor_id: str, info: dict[str, Any]) -> str:
+    current, seen = actor_id, set()
+    while current in info and current not in seen:
+        seen.add(current)
+        actor = info[current]
+        if actor.kind not in ROLLUP_KINDS or not actor.part_of:
+            break
+        current = actor.part_of
+    return current
+
+
+def _counted(rows: Iterable[ExportRow], total: int, progress: Progress | None, label: str) -> Iterator[ExportRow]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total, label)
+    if progress:
+        progress(done, total, label)
+
+
+def _name(out: str | Path | TextIO | None) -> str:
+    return "-" if out is None or not isinstance(out, (str, Path)) else str(out)
+
+
+class _opened:
+    """A text stream for `out`: the file (created, UTF-8) or the stream given (left open)."""
+
+    def __init__(self, out: str | Path | TextIO | None) -> None:
+        self.out = out
+        self.handle: TextIO | None = None
+
+    def __enter__(self) -> TextIO:
+        if isinstance(self.out, (str, Path)):
+            try:
+                self.handle = open(self.out, "w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise QueryError(f"cannot write {self.out}: {exc.strerror}") from exc
+            return self.handle
+        return self.out if self.out is not None else sys.stdout
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()

@@ -1,0 +1,95 @@
+"""A cache of JSON answers, dropped whenever the database changes.
+
+Reads are the same for every viewer, so an answer is keyed by the route's path and
+its sorted query parameters and kept as the bytes sent. The database's generation
+is the size and modification time of the SQLite file and its write-ahead log: any
+commit, by this server or by a CLI command in another process (ingest,
+reextract), changes it, and the next request starts from an empty cache. This
+server's own writes also call `clear()`. Other databases are not cached.
+
+Concurrent requests for the same missing key compute it once (the others wait).
+
+Example:
+    cache = ResponseCache(db_file=Path("rivalwatch.db"))
+    body = cache.get("/api/dyads/ISKP/TTP?by=quarter", lambda: json_bytes(ws.dyad("ISKP", "TTP").as_dict()))
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["ResponseCache"]
+
+
+class ResponseCache:
+    """LRU of response bodies, bounded by entries and bytes; disabled when `db_file` is None."""
+
+    def __init__(self, db_file: Path | None, *, max_entries: int = 2048, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.db_file = db_file
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._generation: tuple[int, ...] | None = None
+        self._lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
+        self.hits = self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.db_file is not None
+
+    def _current_generation(self) -> tuple[int, ...]:
+        assert self.db_file is not None
+        out: list[int] = []
+        for path in (self.db_file, self.db_file.with_name(self.db_file.name + "-wal")):
+            try:
+                st = os.stat(path)
+                out += [st.st_size, st.st_mtime_ns]
+            except FileNotFoundError:
+                out += [-1, -1]
+        return tuple(out)
+
+    def clear(self) -> None:
+        """Forget every answer (after a write)."""
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+            self._generation = None
+
+    def get(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        """The cached answer for `key`, else `compute()` stored under it."""
+        if not self.enabled:
+            return compute()
+        generation = self._current_generation()
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self._size = 0
+                self._generation = generation
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return body
+            flight = self._computing.setdefault(key, threading.Lock())
+        with flight:
+            with self._lock:
+                body = self._entries.get(key)
+                if body is not None and self._generation == generation:
+                    self.hits += 1
+                    return body
+            self.misses += 1
+            body = compute()
+            with self._lock:
+                self._computing.pop(key, None)
+                if self._generation == generation and len(body) <= self.max_bytes // 8:
+                    self._entries[key] = body
+                    self._size += len(body)
+                    while len(self._entries) > self.max_entries or self._size > self.max_bytes:
+                        _, dropped = self._entries.popitem(last=False)
+                        self._size -= len(dropped)
+        return body
