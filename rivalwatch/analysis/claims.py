@@ -38,6 +38,7 @@ from ..store import Store
 from ..store import schema as s
 from .places import PlaceCache
 from .record_queries import Cited, actor_ids, bounds, cited, in_window, precision, rollup
+from ..store.links import canonical_only  # reposts are not counted again
 
 __all__ = ["ClaimRecord", "CompetingClaim", "ClaimsReport", "claims", "same_attack"]
 
@@ -154,7 +155,7 @@ def claims(
     groups = rollup(store)
     c = s.claims
     with store.engine.connect() as conn:
-        rows = conn.execute(select(c).where(c.c.version == version)).all()
+        rows = conn.execute(select(c).where(c.c.version == version, canonical_only(c.c.doc_id))).all()
     docs = cited(store, rows)
     records = []
     for row in rows:

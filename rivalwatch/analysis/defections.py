@@ -25,6 +25,7 @@ from ..models import FACTUAL_MODALITIES, Evidence
 from ..store import Store
 from ..store import schema as s
 from .record_queries import Cited, cited, in_window, period_key, period_of
+from ..store.links import canonical_only  # reposts are not counted again
 
 __all__ = ["DefectionEvent", "Flow", "DefectionsReport", "defections", "BY"]
 
@@ -92,7 +93,7 @@ def defections(store: Store, *, version: str, by: str = "year", since: str | Non
                until: str | None = None) -> DefectionsReport:
     """Group-to-group DEFECT flows of `version` per period, events de-duplicated across documents."""
     r = s.relations
-    query = (select(r).where(r.c.version == version, r.c.type == "DEFECT",
+    query = (select(r).where(r.c.version == version, canonical_only(r.c.doc_id), r.c.type == "DEFECT",
                              r.c.modality.in_(sorted(FACTUAL_MODALITIES)))
              .order_by(r.c["when"].asc().nulls_last(), r.c.doc_id, r.c.evidence_start, r.c.id))
     with store.engine.connect() as conn:

@@ -21,6 +21,8 @@ from ..models import Evidence
 from ..store import Store
 from ..store import schema as s
 from .record_queries import Cited, actor_ids, cited, counted, in_window, period_key, period_of, rollup
+from ..store.links import canonical_only  # reposts are not counted again
+from ..store.telegram import TELEGRAM_VERSION  # channel releases are stored under their own version
 
 __all__ = ["Release", "MediaRow", "MediaReport", "media", "UNKNOWN"]
 
@@ -98,7 +100,7 @@ def media(store: Store, *, version: str, outlet: str | None = None, by: str = "m
     groups = rollup(store)
     p = s.publications
     with store.engine.connect() as conn:
-        rows = conn.execute(select(p).where(p.c.version == version)).all()
+        rows = conn.execute(select(p).where(p.c.version.in_([version, TELEGRAM_VERSION]), canonical_only(p.c.doc_id))).all()
     docs = cited(store, rows)
     releases = []
     for row in rows:

@@ -24,6 +24,7 @@ from ..store import Store
 from ..store import schema as s
 from .hostility import Hostility
 from .record_queries import actor_ids, counted, in_window
+from ..store.links import canonical_only  # reposts are not counted again
 
 __all__ = ["PlaceCache", "AreaCount", "PlacesReport", "places"]
 
@@ -111,7 +112,7 @@ def places(
     r = s.relations
     query = (select(r.c.doc_id, r.c.type, r.c.modality, r.c.location, r.c.source, r.c.target,
                     r.c.source_group, r.c.target_group, r.c["when"])
-             .where(r.c.version == version, r.c.modality.in_(sorted(FACTUAL_MODALITIES))))
+             .where(r.c.version == version, canonical_only(r.c.doc_id), r.c.modality.in_(sorted(FACTUAL_MODALITIES))))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     by_area: dict[tuple[str, str | None], AreaCount] = {}

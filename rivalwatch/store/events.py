@@ -22,6 +22,7 @@ from ..ingest.relationships import ImportedRelation
 from . import schema as s
 from .db import Store
 from .dialect import insert_ignore
+from .links import canonical_only  # reposts are not counted again
 
 __all__ = ["EXTRACTED", "IMPORTED", "GroupEvent", "add_imported", "events", "imported_keys"]
 
@@ -65,7 +66,7 @@ def events(store: Store, *, version: str, since: str | None = None, until: str |
     r, i = s.relations, s.imported_relations
     source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
     query = _window(select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
-                           r.c.when, r.c.evidence_text).where(r.c.version == version),
+                           r.c.when, r.c.evidence_text).where(r.c.version == version, canonical_only(r.c.doc_id)),
                     r.c.when, since, until)
     out: list[GroupEvent] = []
     with store.engine.connect() as conn:
