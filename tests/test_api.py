@@ -193,6 +193,10 @@ def test_analyses(get: Callable[..., httpx.Response]) -> None:
     dyad = get("/api/dyads/ISKP/TALIBAN", by="year").json()
     events = [e for p in dyad["periods"] for e in p["events"]]
     assert ("ISKP", "ASSAULT", "TALIBAN") in {(e["source"], e["type"], e["target"]) for e in events}
+    chart = get("/api/dyads/ISKP/TALIBAN", by="year", events="false").json()
+    assert all(p["events"] == [] for p in chart["periods"]) and [p["period"] for p in chart["periods"]] == [
+        p["period"] for p in dyad["periods"]]
+    assert sum(d["events"] for p in chart["periods"] for d in p["directions"].values()) >= 1
     assert "same actor" in _error(get("/api/dyads/ISKP/isis-k"), 400, "RW400")
     assert "alerts" in get("/api/alerts", by="year").json()
     network = get("/api/network").json()

@@ -20,17 +20,18 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import httpx
 import pytest
 
 from rivalwatch.api import Workspace, demo_corpus
 from rivalwatch.api.dashboard import Mark
 from rivalwatch.web.highlight import highlight, term_spans
+
+from tests.server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -72,6 +73,19 @@ def test_highlight_without_marks_is_escaped_text() -> None:
     assert str(highlight("<script>alert(1)</script>", [])) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
+def test_empty_database_with_public_reads(tmp_path: Path) -> None:
+    """Every page answers on an empty database; public reads need no sign-in and offer no curation."""
+    with running_server(tmp_path / "empty.db", public_reads=True, cache=False) as url, httpx.Client(base_url=url) as client:
+        for path in ("/", "/network", "/map", "/search?q=attack", "/login"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "public read-only" in response.text and "data-curation-url" not in response.text
+        assert "Nothing ingested yet." in client.get("/").text
+        assert "No relations in this slice." in client.get("/network").text
+        assert client.get("/actors/ISKP").status_code == 404
+        assert client.get("/dyad?x=ISKP").status_code == 400
+
+
 # --- the server ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -94,11 +108,9 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 60.0) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited with {process.returncode}: {process.stdout.read() if process.stdout else ''}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return                      # it answers (with an error status): it is up
-        except OSError:
+            httpx.get(url, timeout=2)
+            return                      # it answers: it is up
+        except httpx.TransportError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer {url} within {seconds:.0f} s")
 
@@ -132,33 +144,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             process.kill()
 
 
-def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], str]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read().decode("utf-8", "replace")
-
-
 def test_pages_need_a_sign_in_and_carry_a_strict_policy(site: Site) -> None:
-    status, headers, _ = _get(site.url + "/")
-    assert status == 303 and headers["location"].endswith("/login")
-    status, headers, html = _get(f"{site.url}/documents/{site.hostile_doc}", cookie=f"rivalwatch_token={site.viewer}")
-    assert status == 200
-    csp = headers["content-security-policy"]
+    response = httpx.get(site.url + "/")
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    response = httpx.get(f"{site.url}/documents/{site.hostile_doc}", cookies={"rivalwatch_token": site.viewer})
+    assert response.status_code == 200
+    html, csp = response.text, response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
     assert "&lt;script&gt;alert(&#39;ev1&#39;)&lt;/script&gt;" in html
     assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html
     assert 'href="javascript' not in html and "<iframe" not in html and "<b onmouseover" not in html
-    status, _, _ = _get(site.url + "/static/..%2Fpages.py", cookie=f"rivalwatch_token={site.viewer}")
-    assert status == 404
+    assert httpx.get(site.url + "/static/..%2Fpages.py").status_code == 404
+    assert httpx.get(site.url + "/static/dashboard.js").headers["content-type"].startswith("text/javascript")
 
 
 # --- the browser --------------------------------------------------------------------------
@@ -205,8 +202,10 @@ def _shot(tab: object, name: str) -> None:
     tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _sign_in(tab: object, site: Site, token: str) -> None:
+def _sign_in(tab: object, site: Site, token: str, shot: str | None = None) -> None:
     tab.goto(site.url + "/login")
+    if shot:
+        _shot(tab, shot)
     tab.fill("input[name=token]", token)
     tab.click("form[data-login] button[type=submit]")
     tab.wait_for_url(site.url + "/")
@@ -219,7 +218,9 @@ def _no_live_payload(tab: object) -> None:
 
 
 def test_overview_dyad_document(site: Site, page: object) -> None:
-    _sign_in(page, site, site.viewer)
+    page.goto(site.url + "/")
+    assert page.url == site.url + "/login"                              # signed out: the sign-in form
+    _sign_in(page, site, site.viewer, shot="login")
     assert page.locator("h1").inner_text() == "Overview"
     assert page.locator("#stat-documents b").inner_text() == "14"
     assert page.locator("#stat-languages b").inner_text() == "English 14"
@@ -305,3 +306,35 @@ def test_analyst_rejects_a_relation(site: Site, page: object) -> None:
     assert page.evaluate("sessionStorage.getItem('rivalwatch-token')") == site.analyst
     assert site.analyst not in page.url
     _shot(page, "dyad-after-reject")
+
+    # correct one relation's modality, confirm another; both show as curated after a reload
+    rows = page.locator("ol.evidence-list > li[data-row]")
+    corrected, confirmed = rows.nth(0), rows.nth(1)
+    corrected_print = corrected.locator(".curate").get_attribute("data-fingerprint")
+    confirmed_print = confirmed.locator(".curate").get_attribute("data-fingerprint")
+    corrected.locator("button[data-action=edit]").click()
+    corrected.locator("select[name=modality]").select_option("alleged")
+    corrected.locator("button[data-action=correct]").click()
+    corrected.locator(".status", has_text="corrected").wait_for()
+    confirmed.locator("button[data-action=confirm]").click()
+    confirmed.locator(".status", has_text="confirmed").wait_for()
+    page.reload()
+    line = page.locator(f"li[data-row]:has(.curate[data-fingerprint='{corrected_print}']) .tag")
+    assert {"alleged", "corrected"} <= set(line.all_inner_texts())
+    line = page.locator(f"li[data-row]:has(.curate[data-fingerprint='{confirmed_print}']) .tag")
+    assert "confirmed" in line.all_inner_texts()
+    _shot(page, "dyad-after-curation")
+
+
+def test_a_viewer_cannot_curate_even_by_hand(site: Site, page: object) -> None:
+    """The pages hide the controls from a viewer, and the API refuses a viewer's token all the same."""
+    _sign_in(page, site, site.viewer)
+    page.goto(site.url + "/dyad?x=ISKP&y=TTP")
+    assert page.locator(".curate").count() == 0
+    status = page.evaluate("""async () => {
+        const id = document.querySelector("li[data-row]").id.replace("rel-", "");
+        const r = await fetch(`/api/relations/${id}/reject`, {method: "POST", body: "{}",
+            headers: {"Authorization": "Bearer " + sessionStorage.getItem("rivalwatch-token"),
+                      "Content-Type": "application/json"}});
+        return r.status; }""")
+    assert status == 403

@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
+from urllib.parse import quote, urlencode
 
-from ..analysis.alerts import Alert, find_alerts, load_settings
-from ..analysis.dyads import PERIODS, DyadTimeline, dyad_timeline, load_hostility, resolve_side
+from ..analysis.alerts import Alert
+from ..analysis.dyads import PERIODS, DyadTimeline, resolve_side
 from ..analysis.network import Network
 from ..analysis.places import AreaCount, PlacesReport
 from ..analysis.record_queries import rollup
@@ -143,8 +144,7 @@ class SearchPage:
 def overview(ws: "Workspace", *, alerts: int = 6, pairs: int = 10, documents: int = 8, by: str = "quarter") -> Overview:
     """Counts, languages, the newest documents, the latest alerts and the most active pairs."""
     store, version = ws.store, ws.version
-    report = find_alerts(store, version=version, hostility=load_hostility(), settings=load_settings(), by=by,
-                         limit=max(alerts * 4, 1))
+    report = ws.alerts(by=by, limit=max(alerts * 4, 1))
     newest = sorted(report.alerts, key=lambda a: (a.period, a.score), reverse=True)[:alerts]
     languages = [(row.name, row.documents) for row in ws.languages().rows]
     return Overview(counts=store.counts(version=version), languages=languages,
@@ -209,10 +209,8 @@ def _side_marks(relation: StoredRelation, mentions: Sequence[Mention], sides: di
 
 def dyad_page(ws: "Workspace", x: str, y: str, *, by: str = "quarter") -> DyadPage:
     """The hostility timeline of two actors and every report behind it, newest period first."""
-    if by not in PERIODS:
-        raise QueryError(f"unknown period {by!r}: use one of {', '.join(PERIODS)}")
     store, version = ws.store, ws.version
-    timeline = dyad_timeline(store, x, y, version=version, hostility=load_hostility(), by=by)
+    timeline = ws.dyad(x, y, by=by)
     forward, backward = timeline.directions
     precise = [p for p in timeline.periods if p.precision == by]
     chart = timeline_svg([p.label for p in precise], {
@@ -251,7 +249,8 @@ def network_page(ws: "Workspace", *, year: int | None = None, min_evidence: int 
     edges = [GraphEdge(e.source, e.target, e.sign, e.weight) for e in network.edges
              if e.source in shown and e.target in shown]
     svg = graph_svg(nodes, edges, title=f"Signed network, {year if year is not None else 'all years'}",
-                    node_link=lambda i: f"/actors/{i}", edge_link=lambda e: f"/dyad?x={e.source}&y={e.target}")
+                    node_link=lambda i: f"/actors/{quote(i, safe='')}",
+                    edge_link=lambda e: "/dyad?" + urlencode({"x": e.source, "y": e.target}))
     return NetworkPage(year=year, years=years, network=network, svg=svg, hidden=len(network.nodes) - len(drawn))
 
 

@@ -36,9 +36,9 @@ from .curation import CurationMixin  # confirm/reject/correct_relation, merge_ac
 from .tokens import TokensMixin  # create_token, tokens, revoke_token, authenticate
 from .watch import FeedsMixin  # ingest_feeds, watch, feeds
 from .exports import ExportsMixin  # import_events, export, imported_events
-from .telegram import TELEGRAM_VERSION, TelegramMixin, ingest_export, is_export_path  # import_telegram
+from .telegram import TELEGRAM_VERSION, TelegramMixin  # import_telegram
 from .languages import LanguagesMixin, document_extras  # languages
-from ..store.links import linked_among
+from .ingest_files import ingest_path  # one input: a Telegram export, else read_file
 from . import network as _network
 from . import briefing as _briefing
 from ..analysis import alerts as _alerts, dyads as _dyads  # dyad, alerts
@@ -149,16 +149,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         files = expand_paths(paths)
         report.files = len(files)
         for done, path in enumerate(files, 1):
-            if is_export_path(path):  # a Telegram Desktop export: new, edited and repeated messages
-                ingest_export(self, path, report, max_bytes=max_bytes)
-            else:
-                result = read_file(path, published=default, max_bytes=max_bytes)
-                report.errors.extend(_error_line(e) for e in result.errors)
-                report.documents += len(result.documents)
-                added = self.store.add_documents(result.documents)
-                report.added += len(added)
-                report.duplicates += len(result.documents) - len(added)
-                report.near_duplicates += linked_among(self.store, [d.id for d in added])
+            ingest_path(self, path, report, published=default, max_bytes=max_bytes)
             if progress:
                 progress(done, len(files), f"read {path.name}")
         pending = self.store.document_ids(missing_version=self.version)

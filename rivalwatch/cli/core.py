@@ -16,10 +16,12 @@ from .base import MB, format_option, input_options, main, pass_workspace
 @format_option
 @pass_workspace
 def ingest(ws: Workspace, paths: tuple[Path, ...], published: str | None, max_mb: float, fmt: str) -> None:
-    """Read files and folders (.txt .md .html .jsonl .pdf), store new documents and extract their relations.
+    """Read files and folders (.txt .md .html .jsonl .pdf, Telegram .json exports), store new documents and extract them.
 
     Files already stored are skipped. A file that cannot be read prints one
-    `error:` line and the rest still go in; the exit code is then 1.
+    `error:` line and the rest still go in; the exit code is then 1. A Telegram
+    export (a .json named here; from folders only result.json) adds only its new
+    and edited messages; reposts of a stored text are linked to it.
 
     Example: rivalwatch ingest reports/ feed.jsonl --published 2024-12
     """

@@ -144,6 +144,9 @@ def dyad_report(timeline: Any, *, evidence: bool = False) -> None:
 
 def alerts_report(report: Any) -> None:
     out = render.console()
+    if not report.alerts:
+        out.print(Text(f"No alerts by {report.by} since {report.since or '(no dated relations)'}."))
+        return
     table = Table(title=f"Alerts by {report.by} since {report.since} ({len(report.alerts)})", title_justify="left",
                   show_lines=True)
     for name in ("#", "Score", "Dyad", "Period", "What changed", "Evidence"):

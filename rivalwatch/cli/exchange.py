@@ -21,12 +21,12 @@ _EVENT_HELP = {
               "acled_2024.csv"),
     "gtd": ("GTD incidents, .csv or .xlsx (eventid, iyear, imonth, iday, gname, targtype1_txt, corp1, "
             "country_txt, provstate, nkill, summary)",
-            "the perpetrator (gname) ASSAULT its target: the state for military, police and government targets, "
+            "The perpetrator (gname) ASSAULT its target: the state for military, police and government targets, "
             "civilians for citizens, schools and religious sites, the named group for militant targets",
             "gtd_2011.xlsx"),
     "ucdp": ("UCDP GED events (id, type_of_violence, side_a, side_b, date_start, date_prec, adm_1, best, "
              "source_headline)",
-             "state-based and non-state conflict -> side_a FIGHT side_b; one-sided violence -> side_a ASSAULT "
+             "State-based and non-state conflict -> side_a FIGHT side_b; one-sided violence -> side_a ASSAULT "
              "civilians",
              "ged_pakistan.csv"),
 }

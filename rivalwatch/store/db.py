@@ -16,7 +16,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import String, and_, create_engine, delete, exists, func, literal, select
+from sqlalchemy import and_, create_engine, delete, exists, func, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 

@@ -133,8 +133,11 @@ relations = Table(
     # Covers dyad timelines and alerts: events are GROUP BY (source_group, target_group,
     # type, when) of one version, read from this index alone (id is the rowid).
     Index("ix_relations_dyad_events", "version", "source_group", "target_group", "type", "when", "modality", "doc_id"),
-    # Listings in `Store.relations` order (date, document, offset): a page is an index range.
+    # Listings in `Store.relations` order (date, document, offset): a page is an index range,
+    # and a total by source or target is counted from the index alone (web API, 1M relations).
     Index("ix_relations_listing", "date", "doc_id", "evidence_start"),
+    Index("ix_relations_source_listing", "source", "version", "date", "doc_id", "evidence_start", "target", "type"),
+    Index("ix_relations_target_listing", "target", "version", "date", "doc_id", "evidence_start", "source", "type"),
 )
 
 claims = Table(

@@ -16,7 +16,8 @@ length, title and date are kept on its `telegram_messages` row, and the
 version `TELEGRAM_VERSION`, which extraction never replaces.
 
 Example:
-    counts = store_messages(store, export.channel, [(m, m.document(outlet=o), m.release(...)) ...], outlet=o)
+    items = [(m, d, m.release(d, outlet="AL_AZAIM")) for m in export.messages for d in [m.document(outlet="AL_AZAIM")]]
+    store_messages(store, export.channel, items, outlet="AL_AZAIM").edited
 """
 from __future__ import annotations
 

@@ -2,9 +2,10 @@
 
 `metadata.create_all` creates an index only with its table, so a database made
 before an index was added to the schema lacks it; `create_missing_indexes` adds
-it. `refresh_statistics` runs SQLite's ANALYZE when the statistics are missing or
-the relations table has grown by a quarter since: with them the planner chooses
-the filter's index for a rare actor and the listing index for a common one.
+it. `refresh_statistics` runs SQLite's ANALYZE when the statistics are missing
+(for the table or one of its indexes) or the relations table has grown by a
+quarter since: with them the planner picks the right index for a rare actor and
+for a common one.
 
 Example:
     create_missing_indexes(store.engine)
@@ -37,17 +38,19 @@ def create_missing_indexes(engine: Engine) -> list[str]:
 
 
 def refresh_statistics(engine: Engine, *, growth: float = 1.25) -> bool:
-    """SQLite: ANALYZE when there are no statistics for `relations` or it grew by `growth`; True when it ran."""
+    """SQLite: ANALYZE when `relations` has no statistics, grew or shrank by `growth`, or has an index
+    without them; True when it ran."""
     if engine.dialect.name != "sqlite":
         return False
     with engine.connect() as conn:
         rows = int(conn.scalar(select(func.count()).select_from(s.relations)) or 0)
-        known = None
+        known, described = None, set()
         if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).first() is not None:
-            stat = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'relations' AND idx IS NOT NULL "
-                                     "LIMIT 1")).first()
-            known = int(stat[0].split()[0]) if stat else None
-        if known is not None and rows <= known * growth and (known <= rows * growth or rows == 0):
+            stats = conn.execute(text("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'relations' AND idx IS NOT NULL")).all()
+            known = int(stats[0][1].split()[0]) if stats else None
+            described = {idx for idx, _ in stats}
+        fresh = known is not None and rows <= known * growth and (known <= rows * growth or rows == 0)
+        if fresh and (rows == 0 or {ix.name for ix in s.relations.indexes} <= described):
             return False
         conn.exec_driver_sql("ANALYZE")
         conn.commit()

@@ -20,6 +20,7 @@ import datetime as _dt
 from typing import Callable
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..api import Workspace
@@ -36,8 +37,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 bearer = HTTPBearer(auto_error=False, description="A token from `rivalwatch token create`: `Bearer rwt_...`")
 
 
-def workspace(request: Request) -> Workspace:
-    """The app's one `Workspace`."""
+async def workspace(request: Request) -> Workspace:
+    """The app's one `Workspace` (async: no thread needed to hand it over)."""
     return request.app.state.workspace
 
 
@@ -58,14 +59,17 @@ def requires(role: str) -> Callable[..., TokenInfo]:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
 
-    def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> TokenInfo:
+    async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> TokenInfo:
         token = token_from(request, credentials)
         if token is None:
             if role == "viewer" and request.method in SAFE_METHODS and request.app.state.public_reads:
                 return ANONYMOUS
             raise AuthError(f"this needs a token with the {role} role: send `Authorization: Bearer rwt_...` "
                             "(create one with `rivalwatch token create`)")
-        found = workspace(request).authenticate(token)
+        cache = request.app.state.cache
+        found = cache.peek_token(token)  # a token seen since the database last changed: no query, no thread
+        if found is None:
+            found = await run_in_threadpool(cache.token, token, request.app.state.workspace.authenticate)
         if not role_allows(found.role, role):
             raise ForbiddenError(f"token {found.name!r} has the {found.role} role; this needs {role} or above")
         request.state.token = found

@@ -8,6 +8,8 @@ reextract), changes it, and the next request starts from an empty cache. This
 server's own writes also call `clear()`. Other databases are not cached.
 
 Concurrent requests for the same missing key compute it once (the others wait).
+Checked tokens are remembered the same way (`token`), so a token revoked by the
+CLI stops working at the next request, without a database query per request.
 
 Example:
     cache = ResponseCache(db_file=Path("rivalwatch.db"))
@@ -15,11 +17,12 @@ Example:
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 __all__ = ["ResponseCache"]
 
@@ -36,6 +39,7 @@ class ResponseCache:
         self._generation: tuple[int, ...] | None = None
         self._lock = threading.Lock()
         self._computing: dict[str, threading.Lock] = {}
+        self._tokens: dict[str, Any] = {}
         self.hits = self.misses = 0
 
     @property
@@ -57,8 +61,56 @@ class ResponseCache:
         """Forget every answer (after a write)."""
         with self._lock:
             self._entries.clear()
+            self._tokens.clear()
             self._size = 0
             self._generation = None
+
+    def _refresh(self, generation: tuple[int, ...]) -> None:
+        """Start afresh when the database changed (called holding the lock)."""
+        if generation != self._generation:
+            self._entries.clear()
+            self._tokens.clear()
+            self._size = 0
+            self._generation = generation
+
+    def peek(self, key: str) -> bytes | None:
+        """The cached answer for `key` if the database has not changed, without computing (never blocks long)."""
+        if not self.enabled:
+            return None
+        generation = self._current_generation()
+        with self._lock:
+            self._refresh(generation)
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return body
+
+    def peek_token(self, secret: str) -> Any:
+        """What the token was found to be since the database last changed, or None."""
+        if not self.enabled:
+            return None
+        key = hashlib.sha256(secret.encode()).hexdigest()
+        generation = self._current_generation()
+        with self._lock:
+            self._refresh(generation)
+            return self._tokens.get(key)
+
+    def token(self, secret: str, check: Callable[[str], Any]) -> Any:
+        """What `check(secret)` returned for this token since the database last changed, else `check(secret)`."""
+        if not self.enabled:
+            return check(secret)
+        key = hashlib.sha256(secret.encode()).hexdigest()
+        generation = self._current_generation()
+        with self._lock:
+            self._refresh(generation)
+            if key in self._tokens:
+                return self._tokens[key]
+        found = check(secret)  # raises for a bad token: nothing is remembered
+        with self._lock:
+            if self._generation == generation and len(self._tokens) < 10_000:
+                self._tokens[key] = found
+        return found
 
     def get(self, key: str, compute: Callable[[], bytes]) -> bytes:
         """The cached answer for `key`, else `compute()` stored under it."""
@@ -66,10 +118,7 @@ class ResponseCache:
             return compute()
         generation = self._current_generation()
         with self._lock:
-            if generation != self._generation:
-                self._entries.clear()
-                self._size = 0
-                self._generation = generation
+            self._refresh(generation)
             body = self._entries.get(key)
             if body is not None:
                 self._entries.move_to_end(key)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Callable, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
@@ -45,10 +46,14 @@ def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def _read(request: Request, compute: Callable[[], Any]) -> Response:
-    """A read's JSON answer, from the cache when the database has not changed since."""
+async def _read(request: Request, compute: Callable[[], Any]) -> Response:
+    """A read's JSON answer: from the cache, in the event loop, when the database has not changed since;
+    else computed in a worker thread (the store's calls block)."""
     key = request.url.path + "?" + "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
-    body = request.app.state.cache.get(key, lambda: json_bytes(compute()))
+    cache = request.app.state.cache
+    body = cache.peek(key)
+    if body is None:
+        body = await run_in_threadpool(cache.get, key, lambda: json_bytes(compute()))
     return Response(body, media_type=JSON)
 
 
@@ -60,35 +65,35 @@ def _wrote(request: Request, value: Any, status: int = 200) -> Response:
 # --- reads --------------------------------------------------------------------------
 
 @router.get("/health", summary="Liveness (no token)")
-def health(ws: WS) -> dict[str, str]:
+async def health(ws: WS) -> dict[str, str]:
     """Always answers while the server runs: the extractor version whose output the API reads."""
     return {"status": "ok", "version": ws.version}
 
 
 @router.get("/documents", summary="Stored documents, one page")
-def documents(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0) -> Response:
+async def documents(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0) -> Response:
     """Documents in ingest order, without their text."""
-    return _read(request, lambda: ws.documents_page(limit=limit, offset=offset).as_dict())
+    return await _read(request, lambda: ws.documents_page(limit=limit, offset=offset).as_dict())
 
 
 @router.get("/documents/{doc_id}", summary="One document with its text, relations, claims and releases")
-def document(request: Request, ws: WS, _: Viewer,
+async def document(request: Request, ws: WS, _: Viewer,
              doc_id: Annotated[str, Path(max_length=64, description="A document id or its first characters.")]) -> Response:
     def compute() -> dict[str, Any]:
         view = ws.show(doc_id)
         return view.as_dict() | {"text": view.document.text}
-    return _read(request, compute)
+    return await _read(request, compute)
 
 
 @router.get("/actors", summary="Stored actors with aliases, kind and part_of, one page")
-def actors(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0,
+async def actors(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0,
            kind: Annotated[Literal[ACTOR_KINDS] | None, Query()] = None) -> Response:  # type: ignore[valid-type]
     """Most mentioned first."""
-    return _read(request, lambda: ws.actors_page(kind=kind, limit=limit, offset=offset).as_dict())
+    return await _read(request, lambda: ws.actors_page(kind=kind, limit=limit, offset=offset).as_dict())
 
 
 @router.get("/relations", summary="Relations with their evidence, filtered, one page")
-def relations(
+async def relations(
     request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0, source: ActorName = None,
     target: ActorName = None, type: Annotated[Literal[RELATION_TYPES] | None, Query()] = None,  # type: ignore[valid-type]
     since: Since = None, until: Until = None,
@@ -97,59 +102,66 @@ def relations(
     doc_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """The CLI's `relations` filters; oldest first, undated last. Curated ones carry `curated` and `curation`."""
-    return _read(request, lambda: ws.relations_page(
+    return await _read(request, lambda: ws.relations_page(
         source=source, target=target, type=type, since=since, until=until, modality=modality, doc_id=doc_id,
         group_level=group_level, limit=limit, offset=offset).as_dict())
 
 
 @router.get("/relations/{relation_id}", summary="One relation")
-def relation(request: Request, ws: WS, _: Viewer, relation_id: Annotated[int, Path(ge=1)]) -> Response:
-    return _read(request, lambda: ws.relation(relation_id).as_dict())
+async def relation(request: Request, ws: WS, _: Viewer, relation_id: Annotated[int, Path(ge=1)]) -> Response:
+    return await _read(request, lambda: ws.relation(relation_id).as_dict())
 
 
 @router.get("/dyads/{a}/{b}", summary="Dyad timeline: hostility between two actors per period")
-def dyad(request: Request, ws: WS, _: Viewer, a: Annotated[str, Path(max_length=200)],
+async def dyad(request: Request, ws: WS, _: Viewer, a: Annotated[str, Path(max_length=200)],
          b: Annotated[str, Path(max_length=200)], by: Period = "quarter", since: Since = None, until: Until = None,
-         as_written: bool = False, evidence: bool = False) -> Response:
+         as_written: bool = False, evidence: bool = False,
+         events: Annotated[bool, Query(description="List each period's events (false: counts and hostility only, "
+                                                   "what a timeline chart needs).")] = True) -> Response:
     """Events per period and direction, one per (source, type, target, date); see analysis/dyads.py."""
-    return _read(request, lambda: ws.dyad(a, b, by=by, since=since, until=until, as_written=as_written,
-                                          evidence=evidence).as_dict())
+    def compute() -> dict[str, Any]:
+        timeline = ws.dyad(a, b, by=by, since=since, until=until, as_written=as_written, evidence=evidence).as_dict()
+        if not events:
+            for period in [*timeline["periods"], timeline["undated"]]:
+                period["events"] = []
+        return timeline
+    return await _read(request, compute)
 
 
 @router.get("/alerts", summary="Dyads that changed: escalation, turns, denunciation after silence, firsts")
-def alerts(request: Request, ws: WS, _: Viewer, by: Period = "quarter", since: Since = None,
+async def alerts(request: Request, ws: WS, _: Viewer, by: Period = "quarter", since: Since = None,
            limit: Annotated[int, Query(ge=1, le=200)] = 20) -> Response:
-    return _read(request, lambda: ws.alerts(by=by, since=since, limit=limit).as_dict())
+    return await _read(request, lambda: ws.alerts(by=by, since=since, limit=limit).as_dict())
 
 
 @router.get("/network", summary="Signed actor network of a time slice, with balance and centrality")
-def network(request: Request, ws: WS, _: Viewer, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+async def network(request: Request, ws: WS, _: Viewer, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
             since: Since = None, until: Until = None, min_evidence: Annotated[int, Query(ge=1, le=1000)] = 1,
             group_level: bool = True, include_imported: bool = True, directed: bool = True) -> Response:
-    return _read(request, lambda: ws.network(year=year, since=since, until=until, min_evidence=min_evidence,
+    return await _read(request, lambda: ws.network(year=year, since=since, until=until, min_evidence=min_evidence,
                                              group_level=group_level, include_imported=include_imported,
                                              directed=directed).as_dict())
 
 
 @router.get("/claims", summary="Claims of responsibility and competing claims")
-def claims(request: Request, ws: WS, _: Viewer, actor: ActorName = None, since: Since = None, until: Until = None,
+async def claims(request: Request, ws: WS, _: Viewer, actor: ActorName = None, since: Since = None, until: Until = None,
            tolerance_days: Annotated[int, Query(ge=0, le=366)] = 1) -> Response:
-    return _read(request, lambda: ws.claims(actor=actor, since=since, until=until,
+    return await _read(request, lambda: ws.claims(actor=actor, since=since, until=until,
                                             tolerance_days=tolerance_days).as_dict())
 
 
 @router.get("/defections", summary="DEFECT flows from group to group per year or quarter")
-def defections(request: Request, ws: WS, _: Viewer, by: Literal["year", "quarter"] = "year", since: Since = None,
+async def defections(request: Request, ws: WS, _: Viewer, by: Literal["year", "quarter"] = "year", since: Since = None,
                until: Until = None) -> Response:
-    return _read(request, lambda: ws.defections(by=by, since=since, until=until).as_dict())
+    return await _read(request, lambda: ws.defections(by=by, since=since, until=until).as_dict())
 
 
 @router.get("/search", summary="Full-text search over evidence sentences")
-def search(request: Request, ws: WS, _: Viewer,
+async def search(request: Request, ws: WS, _: Viewer,
            q: Annotated[str, Query(min_length=1, max_length=500, description='Words (all must occur), "a phrase", prefix*.')],
            limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Offset = 0) -> Response:
     """Best match first; each hit is a sentence with the relations resting on it."""
-    return _read(request, lambda: ws.search(q, limit=limit, offset=offset).as_dict())
+    return await _read(request, lambda: ws.search(q, limit=limit, offset=offset).as_dict())
 
 
 # --- curation (analyst) -----------------------------------------------------------------

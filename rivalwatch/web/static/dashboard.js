@@ -75,12 +75,14 @@
     if (!urlTemplate || !id) { return; }
     if (!token()) { askToken(function () { send(control, action); }); return; }
     var payload = {};
+    var fingerprint = control.getAttribute("data-fingerprint");
+    if (fingerprint) { payload.fingerprint = fingerprint; }   // refused (409) if the id now names another relation
     if (action === "correct") {
       control.querySelectorAll(".correct-fields [name]").forEach(function (f) {
         if (f.type === "checkbox") { if (f.checked) { payload[f.name] = true; } }
         else if (f.value && f.value !== f.getAttribute("data-current")) { payload[f.name] = f.value; }
       });
-      if (!Object.keys(payload).length) { status(control, "nothing changed", true); return; }
+      if (Object.keys(payload).length === (fingerprint ? 1 : 0)) { status(control, "nothing changed", true); return; }
     }
     status(control, "saving\u2026", false);
     fetch(urlTemplate.replace("{id}", encodeURIComponent(id)).replace("{action}", encodeURIComponent(action)), {
@@ -92,6 +94,10 @@
       if (response.status === 401 || response.status === 403) {
         setToken("");
         status(control, response.status === 403 ? "this token may not curate (analyst role needed)" : "token not accepted", true);
+        return;
+      }
+      if (response.status === 409) {
+        status(control, "this relation changed since the page was loaded: reload and try again", true);
         return;
       }
       if (!response.ok) {
