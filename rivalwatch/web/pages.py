@@ -29,10 +29,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ..api import MODALITIES, RELATION_TYPES
+from ..api import MODALITIES, RELATION_TYPES, Workspace
 from ..api import dashboard
 from ..errors import AuthError, QueryError
-from .auth import COOKIE, workspace as _workspace
+from .auth import COOKIE
 from .highlight import highlight, term_spans
 
 __all__ = ["router", "CSP"]
@@ -52,6 +52,11 @@ router = APIRouter(include_in_schema=False)
 def _env() -> Environment:
     return Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True,
                        default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _workspace(request: Request) -> Workspace:
+    """The app's one `Workspace`."""
+    return request.app.state.workspace
 
 
 def _role(request: Request) -> str | None:
