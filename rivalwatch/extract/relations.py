@@ -148,12 +148,15 @@ class RelationFinder(ArgumentFinder):
             if not sources and phrase.dep_ not in SUBJECTS:
                 sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
                 confidence = 0.55
-            if sources and not targets and phrase.dep_ not in SUBJECTS and cue.type in ("COERCE", "DEFECT"):
+            in_passive = phrase.dep_ == "pobj" and self._passive(phrase.head.head)
+            if sources and not targets and phrase.dep_ not in SUBJECTS and (
+                    cue.type in ("COERCE", "DEFECT") or in_passive):
                 # "losses due to persecution by X", "weakened by Taliban crackdowns",
-                # "defections from X": the one the clause is about is the target.
-                targets = self._patient(phrase, mentions)
+                # "defections from X", "was killed in a US drone strike":
+                # the one the clause is about is the target.
+                targets = self._patient(phrase.head.head if in_passive else phrase, mentions)
                 confidence = 0.5
-        if not sources and targets and focus:
+        if not sources and targets and focus and not self._passive(token):
             # "Increasing attacks against NGOs": said of the group the text is about.
             sources, confidence = [focus], 0.4
         if sources and not targets:
@@ -168,6 +171,11 @@ class RelationFinder(ArgumentFinder):
         for source in sources:
             for target in targets:
                 yield source, target, confidence
+
+    @staticmethod
+    def _passive(token: Token) -> bool:
+        """Is the token a passive verb ("was killed"), whose doer is unknown unless named by "by"?"""
+        return token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
 
     def _type_for(self, token: Token, cue: Cue) -> str:
         """Verbal uses of violent words ("attack the TTP's apostasy", "media offensive",
