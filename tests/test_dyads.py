@@ -263,6 +263,28 @@ class _ReadOnly:
         return getattr(self._engine, name)
 
 
+def test_reposts_are_not_counted_again(cli: Run, doc_ids: dict[str, str], db_path: Path) -> None:
+    """A near-duplicate repost of D, published later, would add an ISKP->TTP event in 2024-Q4."""
+    import datetime as dt
+
+    from rivalwatch.store import schema as s
+
+    repost = store_relations(db_path, {"K": "2024-11-20"}, [("K", "ISKP", "ACCUSE", "TTP", "asserted", None)])["K"]
+    counted = _json(cli("dyad", "ISKP", "TTP", "--since", "2024-10", "--format", "json"))
+    assert _series(counted, "ISKP->TTP") == [("2024", 2.0), ("2024-Q4", 2.0)]   # G's bare year overlaps too
+    store = Store(db_path)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(s.document_links.insert().values(doc_id=repost, duplicate_of=doc_ids["D"], similarity=0.97,
+                                                          linked_at=dt.datetime(2024, 11, 21)))
+    finally:
+        store.close()
+    left = _json(cli("dyad", "ISKP", "TTP", "--since", "2024-10", "--format", "json"))
+    assert _series(left, "ISKP->TTP") == [("2024", 2.0)]
+    alerts = _json(cli("alerts", "--since", "2023", "--format", "json"))["alerts"]
+    assert [(a["period"], a["score"]) for a in alerts][:2] == [("2024-Q3", 12.125), ("2023-Q3", 3.079)]
+
+
 # --- the seeds ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 Every directed dyad (source group -> target group) gets a hostility series per
 period, built exactly as `dyads.py` builds a dyad timeline: factual relations only,
 one event per (source, type, target, when) whatever the number of reports, the
-strongest modality's factor, FIGHT counted in both directions, dates less precise
-than the period and undated events left out. Then, in each period (from `--since`,
+strongest modality's factor, FIGHT counted in both directions; reposts, dates less
+precise than the period and undated events are left out. Then, in each period (from `--since`,
 by default the latest `recent` periods of the store), four rules look back over
 the `window` preceding periods (settings in `knowledge/alerts.yaml`):
 
@@ -55,7 +55,8 @@ from ..models import RELATION_TYPES, SYMMETRIC_TYPES
 from ..store import Store
 from ..store import schema as s
 from .dyads import (
-    PERIODS, factor_case, factual, min_length, period_bounds, period_index, period_label, period_of, weight_case,
+    PERIODS, factor_case, factual, min_length, originals, period_bounds, period_index, period_label, period_of,
+    weight_case,
 )
 from .hostility import Hostility
 
@@ -197,37 +198,34 @@ def find_alerts(store: Store, *, version: str, hostility: Hostility, settings: A
     if limit < 1:
         raise QueryError(f"invalid limit {limit}: give a positive number")
     W = settings.window[by]
-    span = _span(store, version, by)
-    if span is None:  # nothing dated in the store
+    cells = _series(store, version=version, hostility=hostility, settings=settings, by=by)
+    span = _span(store, cells)
+    if span is None:  # no dated event in the store
         return AlertReport(by=by, since=since or "", window=W, settings=settings, alerts=[])
     first, last = span
     # a period needs a whole window of data before it: the store's first periods have no baseline
     start = max(period_of(since, by) if since else last - settings.recent[by] + 1, first + W)
-    cells = _series(store, version=version, hostility=hostility, settings=settings, by=by)
     rows = _candidates(store, cells, settings=settings, by=by, start=start, limit=limit)
     alerts = [_alert(store, row, version=version, hostility=hostility, settings=settings, by=by) for row in rows]
     return AlertReport(by=by, since=period_label(start, by), window=W, settings=settings, alerts=alerts)
 
 
-def _span(store: Store, version: str, by: str) -> tuple[int, int] | None:
-    """The first and the last period holding a precisely dated relation."""
-    r = s.relations
-    when = r.c["when"]
-    dated = select(when).where(r.c.version == version, when.is_not(None), func.length(when) >= min_length(by))
+def _span(store: Store, series: Any) -> tuple[int, int] | None:
+    """The first and the last period of the series (two index look-ups on a kept series)."""
     with store.engine.connect() as conn:
-        first = conn.scalar(dated.order_by(when.asc()).limit(1))
-        last = conn.scalar(dated.order_by(when.desc()).limit(1))
-    return None if first is None else (period_of(first, by), period_of(last, by))
+        first = conn.scalar(select(func.min(series.c.p)))
+        last = conn.scalar(select(func.max(series.c.p)))
+    return None if first is None else (int(first), int(last))
 
 
 # --- the series: events -> periods -> baseline windows, one SQL statement -------------
 
-def _events(hostility: Hostility, version: str, need: int) -> Any:
+def _events(hostility: Hostility, version: str, need: int, extra: list[Any]) -> Any:
     """Events (a, b, t, w, f) of every directed dyad; a FIGHT appears once in each direction."""
     r = s.relations
     when, a, b = r.c["when"], r.c.source_group, r.c.target_group
     symmetric = sorted(SYMMETRIC_TYPES)
-    where = [r.c.version == version, r.c.modality.in_(factual(hostility)), func.length(when) >= need, a != b]
+    where = [r.c.version == version, r.c.modality.in_(factual(hostility)), func.length(when) >= need, a != b, *extra]
     f = func.max(factor_case(r.c.modality, hostility))
     # grouped in the order of the covering index: no sort
     directed = (select(a.label("a"), b.label("b"), r.c.type.label("t"), when.label("w"), f.label("f"))
@@ -242,14 +240,15 @@ def _events(hostility: Hostility, version: str, need: int) -> Any:
     ).subquery("events")
 
 
-def _firsts(hostility: Hostility, settings: AlertSettings, version: str, by: str) -> Any:
+def _firsts(hostility: Hostility, settings: AlertSettings, version: str, by: str, extra: list[Any]) -> Any:
     """Per directed dyad and period: the weight of the types the dyad saw for the first time then.
 
     The dyad's own first period is among the rows too (with weight 0).
     """
     r = s.relations
     when, a, b = r.c["when"], r.c.source_group, r.c.target_group
-    where = [r.c.version == version, r.c.modality.in_(factual(hostility)), func.length(when) >= min_length(by), a != b]
+    where = [r.c.version == version, r.c.modality.in_(factual(hostility)), func.length(when) >= min_length(by), a != b,
+             *extra]
     raw = (select(a.label("a"), b.label("b"), r.c.type.label("t"), func.min(when).label("w"))
            .where(*where).group_by(a, b, r.c.type).cte("first_seen"))
     both = union_all(select(raw.c.a, raw.c.b, raw.c.t, raw.c.w),
@@ -266,16 +265,19 @@ def _firsts(hostility: Hostility, settings: AlertSettings, version: str, by: str
                   case((new, ranked.c.t), else_=None))
 
 
-def _stats(hostility: Hostility, settings: AlertSettings, version: str, by: str) -> Any:
-    """Per directed dyad and period: hostility, verbal conflict, first-seen types, and the window before."""
-    e = _events(hostility, version, min_length(by)).c
+def _stats(hostility: Hostility, settings: AlertSettings, version: str, by: str, extra: list[Any]) -> Any:
+    """Per directed dyad and period: hostility, verbal conflict, first-seen types, and the window before.
+
+    `extra`: further conditions on the relations read (leaving reposts out).
+    """
+    e = _events(hostility, version, min_length(by), extra).c
     weighted = weight_case(e.t, hostility) * e.f
     verbal = e.t.in_(settings.verbal_types)
     rows = union_all(
         select(e.a, e.b, period_index(e.w, by).label("p"), weighted.label("x"),
                case((verbal, 1), else_=0).label("v"), case((verbal, weighted), else_=0.0).label("vx"),
                literal(0.0).label("n"), literal(None, String).label("nt")),
-        _firsts(hostility, settings, version, by),
+        _firsts(hostility, settings, version, by, extra),
     ).subquery("rows")
     u = rows.c
     cells = (select(u.a, u.b, u.p, func.sum(u.x).label("h"), func.sum(u.v).label("v"), func.sum(u.vx).label("vh"),
@@ -301,27 +303,32 @@ def _series(store: Store, *, version: str, hostility: Hostility, settings: Alert
     """The per-dyad series as a table to select from: `alert_cells` of an up-to-date key.
 
     Building it reads every relation (seconds on a million); later calls read the
-    stored series, until the relations' count or highest id changes. When the store
-    cannot be written (read-only, locked), the series is computed inside the query.
+    stored series, until the relations (their count, highest id) or the reposts
+    (documents linked as near-duplicates) change. When the store cannot be written
+    (read-only, locked), the series is computed inside the query.
     """
     key = _key(version, by, hostility, settings)
     series, cells = s.alert_series, s.alert_cells
     r = s.relations
+    extra = originals(store, r.c.doc_id)
     columns = ["key", "source", "target", "p", "h", "v", "vh", "new_score", "new_types", "s1", "s2", "sv", "ph", "pp"]
     try:
         with store.engine.begin() as conn:
-            count, top = conn.execute(select(func.count(), func.max(r.c.id)).where(r.c.version == version)).one()
-            fingerprint = f"{count}:{top}"
+            # every version's relations: counting them reads the smallest index (a change of
+            # another version rebuilds for nothing, which is rare and harmless)
+            count, top = conn.execute(select(func.count(), func.max(r.c.id))).one()
+            reposts = conn.scalar(select(func.count()).select_from(s.document_links))
+            fingerprint = f"{count}:{top}:{reposts}"
             if conn.scalar(select(series.c.fingerprint).where(series.c.key == key)) != fingerprint:
                 stale = select(series.c.key).where(series.c.version == version, series.c.period == by)
                 conn.execute(delete(cells).where(cells.c.key.in_(stale)))
                 conn.execute(delete(series).where(series.c.key.in_(stale)))
                 conn.execute(series.insert().values(key=key, version=version, period=by, fingerprint=fingerprint,
                                                     built_at=_dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)))
-                stats = _stats(hostility, settings, version, by).subquery()
+                stats = _stats(hostility, settings, version, by, extra).subquery()
                 conn.execute(cells.insert().from_select(columns, select(literal(key), *stats.c)))
     except OperationalError:
-        live = _stats(hostility, settings, version, by).subquery("stats")
+        live = _stats(hostility, settings, version, by, extra).subquery("stats")
         return select(*(column.label(name) for column, name in zip(live.c, _SERIES))).subquery("series")
     c = cells.c
     return (select(c.source.label("a"), c.target.label("b"), *(c[name] for name in _SERIES[2:]))
@@ -420,7 +427,7 @@ def _cite(store: Store, a: str, b: str, p: int, kinds: tuple[str, ...], new_type
     start, end = period_bounds(p, by)
     symmetric = sorted(SYMMETRIC_TYPES)
     query = (select(r.c.id, r.c.doc_id, r.c.type, when.label("when"), r.c.modality, r.c.evidence_text)
-             .where(r.c.version == version, r.c.modality.in_(factual(hostility)),
+             .where(r.c.version == version, r.c.modality.in_(factual(hostility)), *originals(store, r.c.doc_id),
                     func.length(when) >= min_length(by), when >= start, when < end,
                     or_(and_(r.c.source_group == a, r.c.target_group == b),
                         and_(r.c.source_group == b, r.c.target_group == a, r.c.type.in_(symmetric))))

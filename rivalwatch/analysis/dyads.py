@@ -4,7 +4,8 @@ Method (the same for `dyad` and, over every pair at once, for `alerts`):
 
 1. **Facts only.** A relation counts when its modality has a factor above zero in
    `knowledge/hostility.yaml` (asserted 1, alleged 0.5); negated and hypothetical
-   relations are not events.
+   relations are not events. Documents linked as near-duplicate reposts of an
+   earlier one are left out (their relations would count again).
 2. **Events, not reports.** An event is (source, type, target, when): the same
    relation reported by several documents (or twice in one) is one event with
    several sources, and it takes the strongest modality any report gives. `when`
@@ -44,10 +45,11 @@ from ..knowledge.load import HOSTILITY_FILE, _check_hostility, _read_yaml
 from ..models import QUAD_CLASS, SYMMETRIC_TYPES
 from ..store import Store
 from ..store import schema as s
+from ..store.links import canonical_only  # reposts are not counted again
 from .hostility import Hostility
 
 __all__ = [
-    "PERIODS", "load_hostility", "period_index", "period_of", "period_label", "period_bounds", "min_length",
+    "PERIODS", "load_hostility", "originals", "period_index", "period_of", "period_label", "period_bounds", "min_length",
     "factor_case", "weight_case", "DyadEvent", "DirectionStats", "DyadPeriod", "DyadTimeline", "dyad_timeline",
 ]
 
@@ -123,6 +125,13 @@ def factor_case(modality: Any, hostility: Hostility) -> ColumnElement[float]:
 def weight_case(rtype: Any, hostility: Hostility) -> ColumnElement[float]:
     """SQL: the hostility weight of a relation type."""
     return case({t: float(w) for t, w in hostility.weights.items()}, value=rtype, else_=0.0)
+
+
+def originals(store: Store, doc_id: Any) -> list[Any]:
+    """WHERE clauses leaving out relations of near-duplicate reposts (none when no document is one)."""
+    with store.engine.connect() as conn:
+        linked = conn.scalar(select(s.document_links.c.doc_id).limit(1))
+    return [] if linked is None else [canonical_only(doc_id)]
 
 
 def window(query: Any, column: Any, since: str | None, until: str | None) -> Any:
@@ -315,7 +324,7 @@ def _event_rows(store: Store, xs: set[str], ys: set[str], *, version: str, hosti
     query = (
         select(side.label("side"), r.c.type, when.label("when"), func.max(factor_case(r.c.modality, hostility)),
                func.aggregate_strings(cast(r.c.id, String), ","), func.aggregate_strings(r.c.doc_id, ","))
-        .where(r.c.version == version, r.c.modality.in_(factual(hostility)),
+        .where(r.c.version == version, r.c.modality.in_(factual(hostility)), *originals(store, r.c.doc_id),
                # both ends IN the pair first, so the index is searched by (version, source, target)
                a.in_(sorted(xs | ys)), b.in_(sorted(xs | ys)),
                or_(and_(a.in_(sorted(xs)), b.in_(sorted(ys))), and_(a.in_(sorted(ys)), b.in_(sorted(xs)))))

@@ -49,11 +49,12 @@ def _clause_verb(token: Token) -> Token:
 
 
 def _ranked(spans: list[Span], cue: Token) -> list[Span]:
-    """Spans of the cue's own clause first, then of clauses above it, each by distance;
-    a date or place in a side clause ("which had sworn loyalty in 2012") is not the cue's."""
+    """Spans of the cue's own clause first, then the rest, each by distance; a date or
+    place in a relative clause ("which had sworn loyalty in 2012") is not the cue's."""
     verb = _clause_verb(cue)
     above = {t.i for t in verb.ancestors}
-    usable = [s for s in spans if _clause_verb(s.root).i == verb.i or _clause_verb(s.root).i in above]
+    usable = [s for s in spans if _clause_verb(s.root).i == verb.i or _clause_verb(s.root).i in above
+              or _clause_verb(s.root).dep_ != "relcl"]
     return sorted(usable, key=lambda s: (_clause_verb(s.root).i != verb.i, abs(s.start - cue.i)))
 
 

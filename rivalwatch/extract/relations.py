@@ -181,7 +181,7 @@ class RelationFinder(ArgumentFinder):
         """Verbal uses of violent words ("attack the TTP's apostasy", "media offensive",
         "ideological warfare") are accusations."""
         if token.lemma_.lower() in self.verbal_capable and cue.part == "noun" and any(
-            (c.dep_ in ("amod", "compound") and c.lemma_.lower() in self.verbal_modifiers)
+            (c.dep_ in ("amod", "compound") and (c.lemma_.lower() in self.verbal_modifiers or c.lower_ in self.verbal_modifiers))
             or (c.dep_ == "prep" and c.lower_ == "of"  # "a war of words"
                 and any(g.lemma_.lower() in self.verbal_modifiers for g in c.children if g.dep_ == "pobj"))
             for c in token.children
@@ -272,7 +272,8 @@ class RelationFinder(ArgumentFinder):
     def _anti_type(self, head: Token) -> str:
         """"anti-X propaganda campaign" is an accusation; "anti-X operations" keep their type."""
         words = [t for t in head.subtree if t.i <= head.i]
-        if any((t.lemma_.lower(), "noun") in self.accuse_nouns or t.lemma_.lower() in self.verbal_objects for t in words):
+        if any((t.lemma_.lower(), "noun") in self.accuse_nouns or t.lemma_.lower() in self.verbal_objects
+               or t.lower_ in self.verbal_modifiers for t in words):  # "media" lemmatises to "medium"
             return "ACCUSE"
         types = [c.type for c in self._cues_at(head)]
         return types[0] if types else "ACCUSE"
