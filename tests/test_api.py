@@ -190,10 +190,10 @@ def test_actors(get: Callable[..., httpx.Response]) -> None:
 
 
 def test_analyses(get: Callable[..., httpx.Response]) -> None:
-    dyad = get("/api/dyads/ISKP/TALIBAN", by="year").json()
+    dyad = get("/api/dyads/ISKP/TALIBAN", by="year", events="true").json()
     events = [e for p in dyad["periods"] for e in p["events"]]
     assert ("ISKP", "ASSAULT", "TALIBAN") in {(e["source"], e["type"], e["target"]) for e in events}
-    chart = get("/api/dyads/ISKP/TALIBAN", by="year", events="false").json()
+    chart = get("/api/dyads/ISKP/TALIBAN", by="year").json()
     assert all(p["events"] == [] for p in chart["periods"]) and [p["period"] for p in chart["periods"]] == [
         p["period"] for p in dyad["periods"]]
     assert sum(d["events"] for p in chart["periods"] for d in p["directions"].values()) >= 1

@@ -116,9 +116,11 @@ async def relation(request: Request, ws: WS, _: Viewer, relation_id: Annotated[i
 async def dyad(request: Request, ws: WS, _: Viewer, a: Annotated[str, Path(max_length=200)],
          b: Annotated[str, Path(max_length=200)], by: Period = "quarter", since: Since = None, until: Until = None,
          as_written: bool = False, evidence: bool = False,
-         events: Annotated[bool, Query(description="List each period's events (false: counts and hostility only, "
-                                                   "what a timeline chart needs).")] = True) -> Response:
-    """Events per period and direction, one per (source, type, target, date); see analysis/dyads.py."""
+         events: Annotated[bool, Query(description="Also list each period's events with their relation ids (a busy "
+                                                   "dyad gives megabytes; page through /api/relations instead).")] = False,
+         ) -> Response:
+    """Per period and direction: events (one per source, type, target, date), counts per type and quad class,
+    hostility; see analysis/dyads.py. The sentences behind a period: /api/relations?source=a&target=b&since=..."""
     def compute() -> dict[str, Any]:
         timeline = ws.dyad(a, b, by=by, since=since, until=until, as_written=as_written, evidence=evidence).as_dict()
         if not events:
