@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -68,8 +69,8 @@ def measure(db: Path, fmt: str, out: Path) -> dict[str, object]:
         stderr = errors.read().decode("utf-8", "replace")
     if child.returncode != 0:
         sys.exit(f"error: export --format {fmt} failed ({child.returncode}): {stderr.strip()}")
-    summary = stderr.strip().splitlines()[-1] if stderr.strip() else ""
-    rows = int(summary.split(": ", 1)[1].split()[0]) if ": " in summary else None
+    wrote = re.search(r"wrote .*?: (\d+) (?:rows|edges)", stderr)   # the command's own summary line
+    rows = int(wrote.group(1)) if wrote else None
     return {"format": fmt, "rows": rows, "seconds": round(seconds, 1),
             "peak_rss_mb": round(usage.ru_maxrss / KB_PER_MB, 1),
             "output_mb": round(out.stat().st_size / 1024 / 1024, 1)}

@@ -408,7 +408,8 @@ def export_summary(report: Any) -> None:
     extra = (f" ({stix['relationships']} relationships, {stix['notes']} notes, {stix['reports']} reports, "
              f"{stix['actors']} actors; {stix['left_out']} negated or hypothetical left out)") if stix else ""
     unit = "edges" if report.format == "graphml" else "rows"
-    console(stderr=True).print(f"wrote {report.out}: {report.rows} {unit} as {report.format}{extra}", highlight=False)
+    console(stderr=True).print(f"wrote {report.out}: {report.rows} {unit} as {report.format}{extra}", highlight=False,
+                               soft_wrap=True)
 
 
 __all__ += ["export_row_dict", "imported_events_table", "export_summary"]

@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
 
-from ..analysis.hostility import Hostility
-from ..analysis.network import build_network
 from ..analysis.places import PlaceCache
 from ..dates import parse_date
 from ..errors import KnowledgeError, QueryError
-from ..export.graph import to_graphml
 from ..export.stix import write_stix
 from ..export.tabular import write_csv, write_plover
 from ..ingest.events_csv import (
@@ -29,8 +26,8 @@ from ..ingest.events_csv import (
 )
 from ..ingest.relationships import NameResolver, fold
 from ..models import MODALITIES, RELATION_TYPES, ROLLUP_KINDS
-from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows, network_events
-from .network import ImportReport, _actor_info
+from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
+from .network import ImportReport
 from .reports import Progress
 
 if TYPE_CHECKING:
@@ -166,15 +163,9 @@ class ExportsMixin:
             if any(v is not None for v in (source, target, type, modality)):
                 raise QueryError("graphml exports the whole network: give only --since, --until, --group-level "
                                  "and --include-imported (or use csv, jsonl or stix to filter by actor or type)")
-            since, until = _iso(since, "since"), _iso(until, "until")
-            # the network of `rivalwatch network`, built from a stream of lean events (no evidence text)
-            found = network_events(self.store, version=self.version, since=since, until=until,
-                                   as_written=not group_level, include_imported=include_imported)
-            net = build_network(_counted(found, 0, progress, "network"), Hostility.from_knowledge(self.knowledge.hostility),
-                                _actor_info(self), since=since, until=until, group_level=group_level,
-                                include_imported=include_imported)
+            net = self.network(since=since, until=until, group_level=group_level, include_imported=include_imported)
             with _opened(out) as stream:
-                stream.write(to_graphml(net).decode("utf-8"))
+                stream.write(self.export_network(net, "graphml").decode("utf-8"))
             return ExportReport(format=fmt, out=_name(out), rows=len(net.edges))
         query = self.export_query(source=source, target=target, type=type, since=since, until=until,
                                   modality=modality, group_level=group_level, include_imported=include_imported,

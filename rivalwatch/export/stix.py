@@ -197,7 +197,8 @@ class _Writer:
         rel["external_references"] = [reference]
         rel_id = self.bundle.add(rel)
         note = self._common("note", stix_id("note", rel_id))
-        note.update({"abstract": f"Evidence: {row.source} {row.type} {row.target}", "content": row.evidence,
+        note.update({"abstract": f"Evidence: {row.source} {row.type} {row.target}",
+                     "content": row.evidence or "(the source gives no text)",
                      "object_refs": [rel_id], "external_references": [reference]})
         note_id = self.bundle.add(note)
         self.counts.relationships += 1

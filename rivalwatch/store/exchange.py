@@ -17,7 +17,6 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -27,10 +26,9 @@ from ..ingest.events_csv import ImportedEvent
 from . import schema as s
 from .db import Store
 from .dialect import insert_ignore
-from .events import EXTRACTED, IMPORTED, GroupEvent
+from .events import EXTRACTED, IMPORTED
 
-__all__ = ["EXTRACTED", "IMPORTED", "ExportQuery", "ExportRow", "add_imported_events", "count_rows", "export_rows",
-           "network_events"]
+__all__ = ["EXTRACTED", "IMPORTED", "ExportQuery", "ExportRow", "add_imported_events", "count_rows", "export_rows"]
 YIELD_PER = 2_000
 _INSERT_BATCH = 5_000
 
@@ -179,35 +177,6 @@ def export_rows(store: Store, q: ExportQuery, *, yield_per: int = YIELD_PER) -> 
                     end=None, recorded_at=row.imported_at, row_id=row.row_id, source_file=row.source_file,
                     fatalities=row.fatalities, sub_type=row.sub_type or row.code,
                 )
-
-
-def network_events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
-                   as_written: bool = False, include_imported: bool = True,
-                   yield_per: int = YIELD_PER) -> Iterator[GroupEvent]:
-    """What `store.events.events` returns, streamed and lean, for networks built from a large store.
-
-    The same rows and dates (undated events are kept only without a window), but
-    yielded one at a time, with repeated strings shared (`sys.intern`) and without
-    the evidence text, which a network does not read: a million events then fit in
-    a few hundred megabytes.
-    """
-    r, i = s.relations, s.imported_relations
-    intern = sys.intern
-    with store.engine.connect().execution_options(yield_per=yield_per) as conn:
-        src, tgt = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
-        query = _window(select(r.c.id, r.c.doc_id, src, r.c.type, tgt, r.c.modality, r.c.when)
-                        .where(r.c.version == version), r.c.when, since, until)
-        for id_, doc, source, rtype, target, modality, when in conn.execute(query.order_by(r.c.id)).tuples():
-            yield GroupEvent(EXTRACTED, id_, intern(doc), intern(source), intern(rtype), intern(target),
-                             intern(modality), when and intern(when), "")
-        if include_imported:
-            src, tgt = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
-            query = _window(select(i.c.id, i.c.origin, i.c.source_file, i.c.row_id, src, i.c.type, tgt, i.c.date),
-                            i.c.date, since, until)
-            for id_, origin, source_file, row_id, source, rtype, target, date in conn.execute(
-                    query.order_by(i.c.id)).tuples():
-                yield GroupEvent(IMPORTED, id_, f"{origin}:{source_file}#{row_id}", intern(source), intern(rtype),
-                                 intern(target), "asserted", date and intern(date), "")
 
 
 def _keys(store: Store, origins: set[str]) -> set[tuple[str, str]]:
