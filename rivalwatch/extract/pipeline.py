@@ -58,6 +58,17 @@ def _ranked(spans: list[Span], cue: Token) -> list[Span]:
     return sorted(usable, key=lambda s: (_clause_verb(s.root).i != verb.i, abs(s.start - cue.i)))
 
 
+def reference_date(doc: Doc, document: Document) -> str | None:
+    """What relative dates resolve against: the publication date, else (an undated
+    article) the latest year the text itself names, so that "in July" after
+    "since mid-2024" is 2024-07 rather than unknown."""
+    if document.published:
+        return document.published
+    years = [value[:4] for ent in doc.ents if ent.label_ == "DATE"
+             for value in [resolve(ent.text, None)] if value and value[:4].isdigit()]
+    return max(years) if years else None
+
+
 def _date_of(cue: Token, published: str | None) -> str | None:
     """The date of the cue's clause (else the nearest one), resolved against publication."""
     for ent in _ranked([e for e in cue.sent.ents if e.label_ == "DATE"], cue):
@@ -120,6 +131,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
                 names[mention.actor_id].append(mention.text)
     mentioned = {i for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
     location_preps = frozenset(kb.relation_cues.get("location_preps", []))
+    reference = reference_date(doc, document)
     relations = []
     # Relation cues are English: a document in another language yields its actors,
     # mentions and dates only (it is reported as partly analysed).
@@ -128,7 +140,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
         relations.append(Relation(
             source=source, type=rtype, target=target, modality=modality,
             evidence=_evidence(doc, document, cue),
-            date=_date_of(doc[cue], document.published),
+            date=_date_of(doc[cue], reference),
             location=_place_of(doc[cue], mentioned, location_preps),
             confidence=confidence, cue=doc[cue].text,
         ))
@@ -140,7 +152,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     )
     claims, publications = ((), ()) if not english else _media.records(
         doc, evidence=lambda i: _evidence(doc, document, i),
-        date=lambda i: _date_of(doc[i], document.published),
+        date=lambda i: _date_of(doc[i], reference),
         place=lambda i: _place_of(doc[i], mentioned, location_preps),
     )
     return Extraction(

@@ -29,7 +29,7 @@ __all__ = ["EXTRACTED", "IMPORTED", "GroupEvent", "add_imported", "events", "imp
 EXTRACTED, IMPORTED = "extracted", "imported"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupEvent:
     """One stored relation as a network reads it.
 
@@ -45,7 +45,6 @@ class GroupEvent:
     target: str
     modality: str
     when: str | None
-    evidence: str
 
 
 def _window(query: Any, column: Any, since: str | None, until: str | None) -> Any:
@@ -66,19 +65,20 @@ def events(store: Store, *, version: str, since: str | None = None, until: str |
     r, i = s.relations, s.imported_relations
     source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
     query = _window(select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
-                           r.c.when, r.c.evidence_text).where(r.c.version == version, canonical_only(r.c.doc_id)),
+                           r.c.when).where(r.c.version == version, canonical_only(r.c.doc_id)),
                     r.c.when, since, until)
     out: list[GroupEvent] = []
     with store.engine.connect() as conn:
         for row in conn.execute(query.order_by(r.c.when.asc().nulls_last(), r.c.id)):
             out.append(GroupEvent(EXTRACTED, row.id, row.doc_id, row.src, row.type, row.tgt, row.modality,
-                                  row.when, row.evidence_text))
+                                  row.when))
         if include_imported:
             source, target = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
-            query = _window(select(i, source.label("src"), target.label("tgt")), i.c.date, since, until)
+            query = _window(select(i.c.id, i.c.origin, i.c.source_file, i.c.row_id, i.c.type, i.c.date,
+                                   source.label("src"), target.label("tgt")), i.c.date, since, until)
             for row in conn.execute(query.order_by(i.c.date.asc().nulls_last(), i.c.id)):
                 out.append(GroupEvent(IMPORTED, row.id, f"{row.origin}:{row.source_file}#{row.row_id}", row.src,
-                                      row.type, row.tgt, "asserted", row.date, row.evidence_text))
+                                      row.type, row.tgt, "asserted", row.date))
     return out
 
 
