@@ -65,7 +65,7 @@ class ActorInfo:
     part_of: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
     """One deduplicated event and the stored relations reporting it."""
 

@@ -12,9 +12,11 @@ Example:
 """
 from __future__ import annotations
 
+from sys import intern
+
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from sqlalchemy import String, func, literal, select
 
@@ -57,29 +59,28 @@ def _window(query: Any, column: Any, since: str | None, until: str | None) -> An
 
 
 def events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
-           as_written: bool = False, include_imported: bool = True) -> list[GroupEvent]:
+           as_written: bool = False, include_imported: bool = True) -> Iterator[GroupEvent]:
     """Extracted relations of `version` (and imported ones) dated within the window, oldest first.
 
-    With a window, undated events are left out; without one, they are kept.
+    With a window, undated events are left out; without one, they are kept. Rows are
+    streamed, and their repeated strings interned, so a million relations fit in memory.
     """
     r, i = s.relations, s.imported_relations
     source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
     query = _window(select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
                            r.c.when).where(r.c.version == version, canonical_only(r.c.doc_id)),
                     r.c.when, since, until)
-    out: list[GroupEvent] = []
     with store.engine.connect() as conn:
         for row in conn.execute(query.order_by(r.c.when.asc().nulls_last(), r.c.id)):
-            out.append(GroupEvent(EXTRACTED, row.id, row.doc_id, row.src, row.type, row.tgt, row.modality,
-                                  row.when))
+            yield GroupEvent(EXTRACTED, row.id, intern(row.doc_id), intern(row.src), intern(row.type),
+                             intern(row.tgt), intern(row.modality), row.when and intern(row.when))
         if include_imported:
             source, target = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
             query = _window(select(i.c.id, i.c.origin, i.c.source_file, i.c.row_id, i.c.type, i.c.date,
                                    source.label("src"), target.label("tgt")), i.c.date, since, until)
             for row in conn.execute(query.order_by(i.c.date.asc().nulls_last(), i.c.id)):
-                out.append(GroupEvent(IMPORTED, row.id, f"{row.origin}:{row.source_file}#{row.row_id}", row.src,
-                                      row.type, row.tgt, "asserted", row.date))
-    return out
+                yield GroupEvent(IMPORTED, row.id, f"{row.origin}:{row.source_file}#{row.row_id}", intern(row.src),
+                                 intern(row.type), intern(row.tgt), "asserted", row.date and intern(row.date))
 
 
 def imported_keys(store: Store) -> set[tuple[str, str, str]]:
