@@ -138,3 +138,20 @@ def page_at(starts: Any, offset: int) -> int | None:
     if not isinstance(starts, list) or not starts or not all(isinstance(s, int) for s in starts):
         return None
     return max(1, bisect.bisect_right(starts, offset))
+
+
+def group_of_each(actors: Mapping[str, tuple[str, str | None]]) -> dict[str, str]:
+    """actor id -> the group it rolls up to, from each actor's (kind, part_of):
+    persons and outlets that are part of a group roll up (through chains); every
+    other actor maps to itself."""
+    out = {}
+    for actor_id in actors:
+        current, seen = actor_id, set()
+        while current in actors and current not in seen:
+            seen.add(current)
+            kind, parent = actors[current]
+            if kind not in ROLLUP_KINDS or not parent:
+                break
+            current = parent
+        out[actor_id] = current
+    return out

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 
-from ..models import ROLLUP_KINDS, Evidence
+from ..models import Evidence, group_of_each
 from ..store import Store
 from ..store import schema as s
 
@@ -46,17 +46,7 @@ def rollup(store: Store) -> dict[str, str]:
     """actor id -> the group it rolls up to (persons and outlets that are part of one); others map to themselves."""
     with store.engine.connect() as conn:
         rows = {r.id: (r.kind, r.part_of) for r in conn.execute(select(s.actors.c.id, s.actors.c.kind, s.actors.c.part_of))}
-    out = {}
-    for actor_id in rows:
-        current, seen = actor_id, set()
-        while current in rows and current not in seen:
-            seen.add(current)
-            kind, parent = rows[current]
-            if kind not in ROLLUP_KINDS or not parent:
-                break
-            current = parent
-        out[actor_id] = current
-    return out
+    return group_of_each(rows)
 
 
 def actor_ids(store: Store, name: str | None) -> frozenset[str] | None:

@@ -26,7 +26,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 from ..errors import ConflictError
-from ..models import ROLLUP_KINDS
+from ..models import group_of_each
 from . import schema as s
 from .dialect import insert_ignore
 from .rows import fingerprint
@@ -122,17 +122,7 @@ def _fold_actor(conn: Connection, source: str, into: str) -> None:
 def _rollup(conn: Connection) -> dict[str, str]:
     """actor id -> the group it rolls up to (persons and outlets that are part of one)."""
     rows = {r.id: (r.kind, r.part_of) for r in conn.execute(select(s.actors.c.id, s.actors.c.kind, s.actors.c.part_of))}
-    out = {}
-    for actor_id in rows:
-        current, seen = actor_id, set()
-        while current in rows and current not in seen:
-            seen.add(current)
-            kind, parent = rows[current]
-            if kind not in ROLLUP_KINDS or not parent:
-                break
-            current = parent
-        out[actor_id] = current
-    return out
+    return group_of_each(rows)
 
 
 def _apply_verdicts(conn: Connection, doc_ids: Sequence[str] | None) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import QueryError, StoreError
-from ..models import page_at, ROLLUP_KINDS, Actor, Claim, Document, Evidence, Extraction, Publication
+from ..models import group_of_each, page_at, Actor, Claim, Document, Evidence, Extraction, Publication
 from . import schema as s
 from .dialect import configure, insert_ignore, to_url, upsert
 from .links import index_added
@@ -374,18 +374,7 @@ class Store:
         """actor id -> its group, for persons and outlets that are part of one."""
         with self.engine.connect() as conn:
             rows = {r.id: (r.kind, r.part_of) for r in conn.execute(select(s.actors.c.id, s.actors.c.kind, s.actors.c.part_of))}
-        out = {}
-        for actor_id in rows:
-            current, seen = actor_id, set()
-            while current in rows and current not in seen:
-                seen.add(current)
-                kind, parent = rows[current]
-                if kind not in ROLLUP_KINDS or not parent:
-                    break
-                current = parent
-            if current != actor_id:
-                out[actor_id] = current
-        return out
+        return {a: g for a, g in group_of_each(rows).items() if g != a}
 
     def _actor_ids(self, name: str, rollup: Mapping[str, str], group_level: bool) -> set[str]:
         ids = self.resolve_actor(name)
@@ -423,17 +412,7 @@ def _merged(first: Actor, second: Actor) -> Actor:
 
 def _groups(actors: Mapping[str, Actor]) -> dict[str, str]:
     """actor id -> the group it rolls up to (persons and outlets that are part of one)."""
-    out = {}
-    for actor_id in actors:
-        current, seen = actor_id, set()
-        while current in actors and current not in seen:
-            seen.add(current)
-            actor = actors[current]
-            if actor.kind not in ROLLUP_KINDS or not actor.part_of:
-                break
-            current = actor.part_of
-        out[actor_id] = current
-    return out
+    return group_of_each({a.id: (a.kind, a.part_of) for a in actors.values()})
 
 
 def _output_rows(extraction: Extraction, groups: Mapping[str, str],
