@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from .params import iso_date as _iso
 from ..analysis.hostility import Hostility
 from ..analysis.narratives import NarrativesReport, in_window, narratives as _narratives, period
-from ..dates import parse_date
 from ..errors import QueryError, StoreError
 from ..export.brief import Brief, Footnote, Section, Statement, to_html, to_markdown
 from ..export.charts import network_svg, shares_svg, timeline_svg
@@ -54,13 +54,6 @@ NETWORK_NEIGHBOURS = 14  # neighbours drawn, strongest links first
 PDF_TIMEOUT = 120
 
 
-def _iso(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    iso = parse_date(value)
-    if iso is None:
-        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
-    return iso
 
 
 def narratives(ws: "Workspace", *, actor: str, target: str | None = None, themes: int | None = None,

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
 
+from .params import iso_date as _iso
 from ..analysis.places import PlaceCache
-from ..dates import parse_date
 from ..errors import KnowledgeError, QueryError
 from ..export.stix import write_stix
 from ..export.tabular import write_csv, write_plover
@@ -53,13 +53,6 @@ class ExportReport:
         return {"format": self.format, "out": self.out, "rows": self.rows, **({"stix": self.stix} if self.stix else {})}
 
 
-def _iso(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    iso = parse_date(value)
-    if iso is None:
-        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
-    return iso
 
 
 def _choices(value: str | None, allowed: tuple[str, ...], what: str, *, upper: bool = False) -> tuple[str, ...]:

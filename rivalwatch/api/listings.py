@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, Sequence, TypeVar
 
 from sqlalchemy import func, select
 
-from ..dates import parse_date
+from .params import iso_date as _date
 from ..errors import NotFoundError, QueryError
 from ..models import MODALITIES, RELATION_TYPES
 from ..store import StoredActor, StoredRelation
@@ -85,11 +85,6 @@ def _page(limit: int, offset: int) -> None:
         raise QueryError(f"invalid page limit={limit} offset={offset}: limit 1 to {MAX_PAGE}, offset 0 or more")
 
 
-def _date(value: str | None, what: str) -> str | None:
-    iso = parse_date(value) if value is not None else None
-    if value is not None and iso is None:
-        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
-    return iso
 
 
 def _one_of(value: str | None, allowed: Sequence[str], what: str) -> str | None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .params import iso_date as _date
 from ..analysis.claims import ClaimsReport, claims as _claims
 from ..analysis.defections import BY, DefectionsReport, defections as _defections
 from ..analysis.hostility import Hostility
 from ..analysis.media import MediaReport, media as _media
 from ..analysis.places import PlacesReport, places as _places
 from ..analysis.record_queries import PERIODS
-from ..dates import parse_date
 from ..errors import QueryError
 from ..export.sankey import CHART_SUFFIXES, sankey_html, sankey_svg
 
@@ -25,13 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["RecordsMixin", "ClaimsReport", "DefectionsReport", "MediaReport", "PlacesReport"]
 
 
-def _date(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    iso = parse_date(value)
-    if iso is None:
-        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
-    return iso
 
 
 def _period(value: str, allowed: tuple[str, ...]) -> str:

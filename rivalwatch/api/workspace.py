@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from .params import iso_date as _iso
 from ..analysis.evaluate import Score, score
-from ..dates import parse_date
 from ..errors import GoldFormatError, IngestError, QueryError
 from ..export.gold import to_gold
 from ..extract import VERSION, extract_documents
@@ -62,13 +62,6 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
 
 
-def _iso(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    iso = parse_date(value)
-    if iso is None:
-        raise QueryError(f"invalid {what} date {value!r}: use ISO such as 2024, 2024-07 or 2024-07-14")
-    return iso
 
 
 def _choice(value: str | None, allowed: Sequence[str], what: str, *, upper: bool = False) -> str | None:
