@@ -46,6 +46,7 @@ from ..models import QUAD_CLASS, SYMMETRIC_TYPES
 from ..store import Store
 from ..store import schema as s
 from ..store.links import canonical_only  # reposts are not counted again
+from ..store.listing import period_overlaps
 from .hostility import Hostility
 
 __all__ = [
@@ -134,13 +135,6 @@ def originals(store: Store, doc_id: Any) -> list[Any]:
     return [] if linked is None else [canonical_only(doc_id)]
 
 
-def window(query: Any, column: Any, since: str | None, until: str | None) -> Any:
-    """Keep dates whose period overlaps [since, until] (ISO prefixes), as `Store.relations` does."""
-    if since is not None:
-        query = query.where(column >= func.substr(literal(since, String), 1, func.length(column)))
-    if until is not None:
-        query = query.where(func.substr(column, 1, len(until)) <= until)
-    return query
 
 
 # --- results ------------------------------------------------------------------------
@@ -330,7 +324,7 @@ def _event_rows(store: Store, xs: set[str], ys: set[str], *, version: str, hosti
                or_(and_(a.in_(sorted(xs)), b.in_(sorted(ys))), and_(a.in_(sorted(ys)), b.in_(sorted(xs)))))
         .group_by(side, r.c.type, when, own)
     )
-    query = window(query, when, since, until)
+    query = query.where(*period_overlaps(when, since, until))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     out = []

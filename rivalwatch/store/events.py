@@ -16,15 +16,16 @@ from sys import intern
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
-from sqlalchemy import String, func, literal, select
+from sqlalchemy import select
 
 from ..ingest.relationships import ImportedRelation
 from . import schema as s
 from .db import Store
 from .dialect import insert_ignore
 from .links import canonical_only  # reposts are not counted again
+from .listing import period_overlaps
 
 __all__ = ["EXTRACTED", "IMPORTED", "GroupEvent", "add_imported", "events", "imported_keys"]
 
@@ -49,13 +50,6 @@ class GroupEvent:
     when: str | None
 
 
-def _window(query: Any, column: Any, since: str | None, until: str | None) -> Any:
-    """Dates whose period overlaps [since, until] (ISO prefixes), as `Store.relations` filters."""
-    if since is not None:
-        query = query.where(column >= func.substr(literal(since, String), 1, func.length(column)))
-    if until is not None:
-        query = query.where(func.substr(column, 1, len(until)) <= until)
-    return query
 
 
 def events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
@@ -67,17 +61,17 @@ def events(store: Store, *, version: str, since: str | None = None, until: str |
     """
     r, i = s.relations, s.imported_relations
     source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
-    query = _window(select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
-                           r.c.when).where(r.c.version == version, canonical_only(r.c.doc_id)),
-                    r.c.when, since, until)
+    query = select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
+                   r.c.when).where(r.c.version == version, canonical_only(r.c.doc_id),
+                                   *period_overlaps(r.c.when, since, until))
     with store.engine.connect() as conn:
         for row in conn.execute(query.order_by(r.c.when.asc().nulls_last(), r.c.id)):
             yield GroupEvent(EXTRACTED, row.id, intern(row.doc_id), intern(row.src), intern(row.type),
                              intern(row.tgt), intern(row.modality), row.when and intern(row.when))
         if include_imported:
             source, target = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
-            query = _window(select(i.c.id, i.c.origin, i.c.source_file, i.c.row_id, i.c.type, i.c.date,
-                                   source.label("src"), target.label("tgt")), i.c.date, since, until)
+            query = select(i.c.id, i.c.origin, i.c.source_file, i.c.row_id, i.c.type, i.c.date,
+                           source.label("src"), target.label("tgt")).where(*period_overlaps(i.c.date, since, until))
             for row in conn.execute(query.order_by(i.c.date.asc().nulls_last(), i.c.id)):
                 yield GroupEvent(IMPORTED, row.id, f"{row.origin}:{row.source_file}#{row.row_id}", intern(row.src),
                                  intern(row.type), intern(row.tgt), "asserted", row.date and intern(row.date))

@@ -20,13 +20,14 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import String, func, literal, select
+from sqlalchemy import func, select
 
 from ..ingest.events_csv import ImportedEvent
 from . import schema as s
 from .db import Store
 from .dialect import insert_ignore
 from .events import EXTRACTED, IMPORTED
+from .listing import period_overlaps
 
 __all__ = ["EXTRACTED", "IMPORTED", "ExportQuery", "ExportRow", "add_imported_events", "count_rows", "export_rows"]
 YIELD_PER = 2_000
@@ -95,12 +96,6 @@ class ExportRow:
     sub_type: str | None = None
 
 
-def _window(query: Any, column: Any, since: str | None, until: str | None) -> Any:
-    if since is not None:
-        query = query.where(column >= func.substr(literal(since, String), 1, func.length(column)))
-    if until is not None:
-        query = query.where(func.substr(column, 1, len(until)) <= until)
-    return query
 
 
 def _filtered(query: Any, table: Any, q: ExportQuery) -> Any:
@@ -111,7 +106,7 @@ def _filtered(query: Any, table: Any, q: ExportQuery) -> Any:
         query = query.where(tgt.in_(sorted(q.targets)))
     if q.types:
         query = query.where(table.c.type.in_(q.types))
-    return _window(query, table.c.date, q.since, q.until)
+    return query.where(*period_overlaps(table.c.date, q.since, q.until))
 
 
 def _extracted_query(q: ExportQuery, columns: Sequence[Any], *, documents: bool = True) -> Any:

@@ -14,7 +14,19 @@ from . import schema as s
 if TYPE_CHECKING:
     from .db import Store
 
-__all__ = ["relation_filters", "count_relations"]
+__all__ = ["relation_filters", "count_relations", "period_overlaps"]
+
+
+def period_overlaps(column: Any, since: str | None, until: str | None) -> list[Any]:
+    """WHERE clauses keeping ISO dates (at any precision) whose period overlaps
+    [since, until] (ISO prefixes): "2024-07-14" and "2024" are both kept by since="2024-07";
+    NULL dates are dropped as soon as a bound is given."""
+    where: list[Any] = []
+    if since is not None:
+        where.append(column >= func.substr(literal(since, String), 1, func.length(column)))
+    if until is not None:
+        where.append(func.substr(column, 1, len(until)) <= until)
+    return where
 
 
 def relation_filters(
@@ -31,10 +43,7 @@ def relation_filters(
     for column, value in ((r.c.type, type), (r.c.modality, modality), (r.c.doc_id, doc_id), (r.c.version, version)):
         if value is not None:
             where.append(column == value)
-    if since is not None:
-        where.append(r.c.date >= func.substr(literal(since, String), 1, func.length(r.c.date)))
-    if until is not None:
-        where.append(func.substr(r.c.date, 1, len(until)) <= until)
+    where += period_overlaps(r.c.date, since, until)
     if ids is not None:
         where.append(r.c.id.in_([int(i) for i in ids]))
     return where
