@@ -50,7 +50,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..errors import KnowledgeError, QueryError
-from ..knowledge.load import HERE, _read_yaml
+from ..knowledge.load import HERE, read_yaml
 from ..models import RELATION_TYPES, SYMMETRIC_TYPES
 from ..store import Store
 from ..store import schema as s
@@ -104,7 +104,7 @@ class AlertSettings:
 
 def load_settings() -> AlertSettings:
     """The alert thresholds of `knowledge/alerts.yaml`."""
-    return AlertSettings.from_knowledge(_read_yaml(ALERTS_FILE) or {})
+    return AlertSettings.from_knowledge(read_yaml(ALERTS_FILE) or {})
 
 
 @dataclass(frozen=True)

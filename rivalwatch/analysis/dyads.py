@@ -41,7 +41,7 @@ from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, se
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import QueryError
-from ..knowledge.load import HOSTILITY_FILE, _check_hostility, _read_yaml
+from ..knowledge.load import load_hostility as _hostility_data
 from ..models import QUAD_CLASS, SYMMETRIC_TYPES
 from ..store import Store
 from ..store import schema as s
@@ -61,7 +61,7 @@ _CHUNK = 500
 
 def load_hostility() -> Hostility:
     """The weights of `knowledge/hostility.yaml` alone (not the whole knowledge base: queries stay fast)."""
-    return Hostility.from_knowledge(_check_hostility(_read_yaml(HOSTILITY_FILE) or {}))
+    return Hostility.from_knowledge(_hostility_data())
 
 
 # --- periods ------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..export.tabular import write_csv, write_plover
 from ..ingest.events_csv import (
     EVENT_NAMES_FILE, ORIGINS, EventNameResolver, load_event_names, load_event_rules, read_events, to_imported,
 )
-from ..ingest.relationships import NameResolver, fold
+from ..ingest.relationships import NameResolver, alias_index, fold
 from ..models import MODALITIES, RELATION_TYPES, ROLLUP_KINDS
 from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
 from .network import ImportReport
@@ -94,10 +94,7 @@ class ExportsMixin:
         if unknown:
             raise KnowledgeError(f"{mapping or EVENT_NAMES_FILE}: unknown actor ids {', '.join(unknown)}; "
                                  "use ids from the knowledge base or your --actors file")
-        aliases: dict[str, str] = {}
-        for actor in kb.actors.values():
-            for alias in (actor.id, *actor.aliases):
-                aliases.setdefault(fold(alias), actor.id)
+        aliases = alias_index(kb.actors.values())
         states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
         resolver = EventNameResolver(NameResolver(aliases, states=states), names, patterns)
         rows = read_events(origin, path, load_event_rules())

@@ -21,7 +21,7 @@ from ..dates import parse_date
 from ..errors import KnowledgeError, QueryError
 from ..export.graph import FORMATS, write_graph
 from ..ingest.relationships import (
-    NameResolver, fold, load_mmp_rules, load_name_mapping, read_relationships, to_relations,
+    NameResolver, alias_index, load_mmp_rules, load_name_mapping, read_relationships, to_relations,
 )
 from ..store.events import add_imported, events
 
@@ -105,10 +105,7 @@ def _resolver(ws: "Workspace", mapping: str | Path | None) -> NameResolver:
     if unknown:
         raise KnowledgeError(f"{mapping or 'knowledge/mmp.yaml'}: unknown actor ids {', '.join(unknown)}; "
                              "use ids from `rivalwatch actors` or the knowledge base")
-    aliases: dict[str, str] = {}
-    for actor in kb.actors.values():
-        for alias in (actor.id, *actor.aliases):
-            aliases.setdefault(fold(alias), actor.id)
+    aliases = alias_index(kb.actors.values())
 
     def stored_actor(name: str) -> str | None:
         try:

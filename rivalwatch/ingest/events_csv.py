@@ -37,7 +37,8 @@ from ..dates import parse_date
 from ..errors import IngestError, KnowledgeError
 from ..knowledge.load import HERE as KNOWLEDGE_DIR
 from ..models import RELATION_TYPES
-from .relationships import ImportedRelation, NameResolver, _yaml, clean, fold
+from ..knowledge.load import read_yaml
+from .relationships import ImportedRelation, NameResolver, clean, fold
 
 __all__ = [
     "EVENT_NAMES_FILE", "EVENT_TYPES_FILE", "ORIGINS", "EventNameResolver", "EventResolution", "EventRow",
@@ -129,7 +130,7 @@ def _check_type(value: Any, where: str) -> str | None:
 
 def load_event_rules(path: Path = EVENT_TYPES_FILE) -> EventRules:
     """The built-in event type mappings (ACLED, GTD, UCDP, and the export vocabularies)."""
-    data = _yaml(path, KnowledgeError) or {}
+    data = read_yaml(path) or {}
     acled: dict[str, Any] = {}
     for name, value in ((data.get("acled") or {}).get("event_types") or {}).items():
         if isinstance(value, dict):
@@ -150,7 +151,7 @@ def load_event_rules(path: Path = EVENT_TYPES_FILE) -> EventRules:
 
 def load_event_names(path: str | Path = EVENT_NAMES_FILE) -> tuple[dict[str, list[NameRule]], list[tuple[re.Pattern[str], list[str]]]]:
     """A name mapping file: folded name -> its rules (a plain `name: ID` is one unconditional rule), and the patterns."""
-    data = _yaml(Path(path), KnowledgeError) or {}
+    data = read_yaml(Path(path)) or {}
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected `names:` (name: ACTOR_ID) and optionally `patterns:`")
     if "names" not in data and "patterns" not in data:

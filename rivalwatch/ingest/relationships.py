@@ -26,14 +26,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-import yaml
 
 from ..dates import parse_date
 from ..errors import IngestError, KnowledgeError
-from ..knowledge.load import HERE as KNOWLEDGE_DIR
-from ..models import RELATION_TYPES
+from ..knowledge.load import HERE as KNOWLEDGE_DIR, read_yaml
+from ..models import RELATION_TYPES, Actor
 
 __all__ = [
     "MMP_FILE", "ORIGIN", "REQUIRED_COLUMNS", "CodedRow", "ImportedRelation", "MmpRules", "NameResolver",
@@ -105,14 +104,6 @@ class Resolution:
     skipped: list[str] = field(default_factory=list)   # "line 12 (row 19): reason"
 
 
-def _yaml(path: Path, error: type[Exception]) -> Any:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except OSError as exc:
-        raise error(f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise error(f"{path}: not valid YAML ({exc})") from exc
 
 
 def _names(data: Any, path: Path | str) -> dict[str, str | None]:
@@ -125,7 +116,7 @@ def _names(data: Any, path: Path | str) -> dict[str, str | None]:
 
 def load_mmp_rules(path: Path = MMP_FILE) -> MmpRules:
     """The built-in MMP type mapping, reversed splinter rows and name mapping."""
-    data = _yaml(path, KnowledgeError) or {}
+    data = read_yaml(path) or {}
     types = data.get("types") or {}
     wrong = {k: v for k, v in types.items() if v is not None and v not in RELATION_TYPES}
     if wrong:
@@ -137,12 +128,21 @@ def load_mmp_rules(path: Path = MMP_FILE) -> MmpRules:
 
 def load_name_mapping(path: str | Path) -> dict[str, str | None]:
     """A user's name mapping file: `name as written: ACTOR_ID` (null skips the name)."""
-    return _names(_yaml(Path(path), KnowledgeError), path)
+    return _names(read_yaml(Path(path)), path)
 
 
 def fold(name: str) -> str:
     """A name as compared: case-folded, typographic quotes and dashes made plain."""
     return name.translate(_QUOTES).casefold()
+
+
+def alias_index(actors: Iterable[Actor]) -> dict[str, str]:
+    """Folded id or alias -> actor id (the first actor to claim a form keeps it)."""
+    aliases: dict[str, str] = {}
+    for actor in actors:
+        for alias in (actor.id, *actor.aliases):
+            aliases.setdefault(fold(alias), actor.id)
+    return aliases
 
 
 def clean(text: str) -> str:

@@ -15,9 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
 
 from ..errors import KnowledgeError
+from .load import read_yaml
 
 __all__ = [
     "LANGUAGES_FILE", "TELEGRAM_FILE", "DUPLICATES_FILE",
@@ -78,13 +78,7 @@ class DuplicateRules:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise KnowledgeError(f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path}: not valid YAML ({exc})") from exc
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: expected a mapping of settings")
     return data

@@ -47,7 +47,8 @@ class KnowledgeBase:
         return current
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data; an unreadable or invalid file is a `KnowledgeError` naming it."""
     try:
         with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle)
@@ -58,7 +59,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _actor_entries(path: Path) -> list[dict[str, Any]]:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -142,6 +143,11 @@ def _check_hostility(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def load_hostility() -> dict[str, Any]:
+    """`hostility.yaml`, checked, without loading the actors (analyses that need only weights)."""
+    return _check_hostility(read_yaml(HOSTILITY_FILE) or {})
+
+
 def _check_relation_cues(cues: dict[str, Any]) -> dict[str, Any]:
     _check_words(cues, RELATION_CUES_FILE)
     unknown = set(cues.get("relations", {})) - set(RELATION_TYPES)
@@ -168,7 +174,7 @@ def load_knowledge(extra_actors: str | None = None) -> KnowledgeBase:
         actors=actors,
         adjectives=adjectives,
         metonyms=metonyms,
-        relation_cues=_check_relation_cues(_read_yaml(RELATION_CUES_FILE) or {}),
-        modality_cues=_checked(_read_yaml(MODALITY_CUES_FILE) or {}, MODALITY_CUES_FILE),
-        hostility=_check_hostility(_read_yaml(HOSTILITY_FILE) or {}),
+        relation_cues=_check_relation_cues(read_yaml(RELATION_CUES_FILE) or {}),
+        modality_cues=_checked(read_yaml(MODALITY_CUES_FILE) or {}, MODALITY_CUES_FILE),
+        hostility=load_hostility(),
     )
