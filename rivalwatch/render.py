@@ -448,3 +448,17 @@ def telegram_summary(report: Any) -> None:
 
 
 __all__ += ["languages_report", "telegram_summary"]
+
+
+__all__ += ["import_report"]
+
+
+def import_report(report: Any, fmt: str) -> None:
+    """An import's unresolved names (one line each on stderr), then its summary table or JSON."""
+    for name, rows in report.unresolved.items():
+        sys.stderr.write(f"unresolved: {name} ({rows} row{'s' if rows > 1 else ''} skipped): "
+                         "add it to a --mapping file\n")
+    if fmt == "json":
+        print_json(report.as_dict())
+    else:
+        import_summary(report)

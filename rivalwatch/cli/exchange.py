@@ -42,14 +42,7 @@ def _import_command(origin: str) -> Callable[..., Any]:
     @format_option
     @pass_workspace
     def command(ws: Workspace, file: Path, mapping: Path | None, fmt: str) -> None:
-        report = ws.import_events(origin, file, mapping=mapping)
-        for name, rows in report.unresolved.items():
-            sys.stderr.write(f"unresolved: {name} ({rows} row{'s' if rows > 1 else ''} skipped): "
-                             "add it to a --mapping file\n")
-        if fmt == "json":
-            render.print_json(report.as_dict())
-        else:
-            render.import_summary(report)
+        render.import_report(ws.import_events(origin, file, mapping=mapping), fmt)
 
     command.__doc__ = (
         f"Import {what} as relations, kept apart from extracted ones.\n\n"

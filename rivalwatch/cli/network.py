@@ -77,11 +77,4 @@ def relationships(ws: Workspace, file: Path, mapping: Path | None, fmt: str) -> 
 
     Example: rivalwatch import relationships militant_relationships_mmp.csv --mapping names.yaml
     """
-    report = ws.import_relationships(file, mapping=mapping)
-    for name, rows in report.unresolved.items():
-        sys.stderr.write(f"unresolved: {name} ({rows} row{'s' if rows > 1 else ''} skipped): "
-                         "add it to a --mapping file\n")
-    if fmt == "json":
-        render.print_json(report.as_dict())
-    else:
-        render.import_summary(report)
+    render.import_report(ws.import_relationships(file, mapping=mapping), fmt)
