@@ -25,10 +25,11 @@ import numpy as np
 import yaml
 
 from ..errors import KnowledgeError
-from ..models import ROLLUP_KINDS
+from ..models import group_of_each
 from ..store import Store, StoredActor, StoredRelation
 from .clustering import choose_k, ctfidf, kmeans, silhouette
 from .embeddings import StaticEmbedder
+from .record_queries import in_window  # re-exported for the brief
 
 __all__ = ["Statement", "Theme", "NarrativesReport", "narratives", "find_themes", "period", "in_window", "settings"]
 
@@ -58,13 +59,6 @@ def period(when: str | None) -> str:
     return when[:4]
 
 
-def in_window(when: str | None, since: str | None, until: str | None = None) -> bool:
-    """Whether a date's period overlaps [since, until] (ISO prefixes); undated is in only an open window."""
-    if since is None and until is None:
-        return True
-    if when is None:
-        return False
-    return (since is None or when >= since[: len(when)]) and (until is None or when[: len(until)] <= until)
 
 
 def _period_key(p: str) -> tuple[int, str]:
@@ -160,18 +154,7 @@ def narratives(
 
 
 def _rollup(actors: Sequence[StoredActor]) -> dict[str, str]:
-    by_id = {a.id: a for a in actors}
-    out = {}
-    for a in actors:
-        current, seen = a.id, set()
-        while current in by_id and current not in seen:
-            seen.add(current)
-            node = by_id[current]
-            if node.kind not in ROLLUP_KINDS or not node.part_of:
-                break
-            current = node.part_of
-        out[a.id] = current
-    return out
+    return group_of_each({a.id: (a.kind, a.part_of) for a in actors})
 
 
 def _names(actors: Sequence[StoredActor], rollup: Mapping[str, str]) -> dict[str, tuple[str, ...]]:

@@ -66,7 +66,7 @@ def cited(store: Store, rows: Iterable[Any]) -> dict[str, tuple[str | None, str,
     return out
 
 
-def in_window(date: str | None, since: str | None, until: str | None) -> bool:
+def in_window(date: str | None, since: str | None, until: str | None = None) -> bool:
     """True when `date`'s period overlaps [since, until]; an undated record is kept only without a window."""
     if since is None and until is None:
         return True

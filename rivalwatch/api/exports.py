@@ -25,7 +25,7 @@ from ..ingest.events_csv import (
     EVENT_NAMES_FILE, ORIGINS, EventNameResolver, load_event_names, load_event_rules, read_events, to_imported,
 )
 from ..ingest.relationships import NameResolver, alias_index, fold
-from ..models import MODALITIES, RELATION_TYPES, ROLLUP_KINDS
+from ..models import MODALITIES, RELATION_TYPES, group_of_each
 from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
 from .network import ImportReport
 from .reports import Progress
@@ -214,18 +214,12 @@ class ExportsMixin:
                    if folded == fold(a.id) or folded in {fold(x) for x in a.aliases}}
             if not ids:
                 raise
-        return frozenset(_rollup(i, info) for i in ids) if group_level else frozenset(ids)
+        if not group_level:
+            return frozenset(ids)
+        groups = group_of_each({a: (x.kind, x.part_of) for a, x in info.items()})
+        return frozenset(groups.get(i, i) for i in ids)
 
 
-def _rollup(actor_id: str, info: dict[str, Any]) -> str:
-    current, seen = actor_id, set()
-    while current in info and current not in seen:
-        seen.add(current)
-        actor = info[current]
-        if actor.kind not in ROLLUP_KINDS or not actor.part_of:
-            break
-        current = actor.part_of
-    return current
 
 
 def _counted(rows: Iterable[Any], total: int, progress: Progress | None, label: str) -> Iterator[Any]:
