@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any, Iterator, Sequence
 
 from rich.console import Console
@@ -203,6 +204,7 @@ def _some(names: Sequence[str], shown: int = 4) -> str:
 # --- networks (rivalwatch network, rivalwatch import relationships) ------------------
 
 _SIGNS = {1: "+", -1: "-", 0: "0"}
+TRIAD_ROWS = 50  # a dense network has hundreds of thousands of triads
 
 
 def network_report(net: Any) -> None:
@@ -228,10 +230,11 @@ def network_report(net: Any) -> None:
         nodes.add_row(n.id, n.kind, str(n.degree), f"{n.weighted_degree:g}", str(n.positive), str(n.negative),
                       f"{n.betweenness:.3f}")
     out.print(nodes)
-    triads = Table(title=f"Triads ({len(net.triads)})", title_justify="left")
+    shown = f", the first {TRIAD_ROWS}; all with --format json" if net.balance.triads > TRIAD_ROWS else ""
+    triads = Table(title=f"Triads ({net.balance.triads}{shown})", title_justify="left")
     for column in ("Actors", "Signs", "Balanced", "Reading"):
         triads.add_column(column)
-    for t in net.triads:
+    for t in islice(net.triads(), TRIAD_ROWS):
         signs = ", ".join(f"{a}{_SIGNS[s]}{b}" for a, b, s in t.signs)
         triads.add_row(" / ".join(t.actors), signs, "yes" if t.balanced else "NO", t.reading,
                        style=None if t.balanced else "bold")

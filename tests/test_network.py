@@ -385,3 +385,24 @@ def test_seeds_2024_iskp_against_ttp_and_taliban_ttp_with_taliban(cli: Run) -> N
     net = _json(cli("network", "--year", "2024", "--format", "json"))
     signs = {(e["source"], e["target"]): e["sign"] for e in net["edges"]}
     assert (signs[("ISKP", "TTP")], signs[("ISKP", "TALIBAN")], signs[("TTP", "TALIBAN")]) == (-1, -1, 1)
+
+
+def test_events_come_grouped_by_pair_and_scattered_events_are_refused(doc_ids: dict[str, str], db_path: Path) -> None:
+    from rivalwatch.analysis.hostility import Hostility
+    from rivalwatch.analysis.network import build_network
+    from rivalwatch.store.events import events
+
+    store = Store(db_path)
+    try:
+        found = list(events(store, version=VERSION))
+    finally:
+        store.close()
+    pairs = [tuple(sorted((e.source, e.target))) for e in found]
+    runs = [p for i, p in enumerate(pairs) if i == 0 or p != pairs[i - 1]]
+    assert len(runs) == len(set(runs)) == 7  # each pair's events in one run, both directions together
+    hostility = Hostility.from_knowledge(load_knowledge().hostility)
+    iskp_taliban = [e for e in found if {e.source, e.target} == {"ISKP", "TALIBAN"}]
+    others = [e for e in found if {e.source, e.target} != {"ISKP", "TALIBAN"}]
+    scattered = iskp_taliban[:1] + others + iskp_taliban[1:]
+    with pytest.raises(ValueError, match="grouped by actor pair"):
+        build_network(scattered, hostility, {})

@@ -1,6 +1,8 @@
 """Who is allied with and against whom: a signed, weighted actor network, its balance and centrality.
 
-Built from `GroupEvent`s (extracted and imported relations) of one time slice:
+Built from `GroupEvent`s (extracted and imported relations) of one time slice,
+given grouped by actor pair (as `store.events.events` streams them), one pair at
+a time, so memory holds the edges, never every event:
 
 1. **Events.** Only relation types with a network sign count (`network_sign` in
    `knowledge/hostility.yaml`: COOPERATE, SUPPORT, PLEDGE positive; ACCUSE,
@@ -27,15 +29,15 @@ Built from `GroupEvent`s (extracted and imported relations) of one time slice:
    weight do not shorten a path).
 
 Example:
-    net = build_network(events, hostility, actors, min_evidence=2)
-    [t.actors for t in net.triads if not t.balanced]
+    net = build_network(events(store, version=VERSION), hostility, actors, min_evidence=2)
+    [t.actors for t in net.triads() if not t.balanced]
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations
-from typing import Any, Iterable, Mapping, Sequence
+from itertools import combinations, groupby
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
@@ -161,7 +163,11 @@ class Balance:
 
 @dataclass(frozen=True)
 class Network:
-    """One time slice's network: edges (directed or not), nodes with centrality, triads and balance."""
+    """One time slice's network: edges (directed or not), nodes with centrality, triads and balance.
+
+    `pairs` is the undirected projection the analysis runs on. Triads are listed
+    on demand (`triads()`): a dense network has hundreds of thousands.
+    """
 
     since: str | None
     until: str | None
@@ -171,8 +177,13 @@ class Network:
     include_imported: bool
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
-    triads: tuple[Triad, ...]
+    pairs: tuple[Edge, ...]
     balance: Balance
+
+    def triads(self) -> Iterator[Triad]:
+        """Unbalanced triads first, then balanced ones, each by their actors."""
+        yield from _triads(self.pairs, balanced=False)
+        yield from _triads(self.pairs, balanced=True)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -182,7 +193,7 @@ class Network:
             "balance": self.balance.as_dict(),
             "nodes": [n.as_dict() for n in self.nodes],
             "edges": [e.as_dict() for e in self.edges],
-            "triads": [t.as_dict() for t in self.triads],
+            "triads": [t.as_dict() for t in self.triads()],
         }
 
 
@@ -194,22 +205,23 @@ def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
 
 
-def deduplicate(events: Iterable[GroupEvent], hostility: Hostility) -> list[_Event]:
-    """Signed, factual events between two actors, one per (source, type, target, date)."""
+def _pair(event: GroupEvent) -> tuple[str, str]:
+    return (event.source, event.target) if event.source <= event.target else (event.target, event.source)
+
+
+def _deduplicate(events: Iterable[GroupEvent], hostility: Hostility) -> list[_Event]:
+    """Signed events (of one actor pair), one per (source, type, target, date)."""
     merged: dict[tuple[Any, ...], _Event] = {}
     for event in events:
-        sign, factor = hostility.sign(event.type), hostility.modality_factors.get(event.modality, 0.0)
-        if not sign or factor <= 0 or event.source == event.target:
-            continue
         source, target = event.source, event.target
         if event.type in SYMMETRIC_TYPES:
-            source, target = sorted((source, target))
+            source, target = _pair(event)
         key = (source, event.type, target, event.when)
         item = merged.get(key)
         if item is None:
             item = merged[key] = _Event(source, event.type, target, event.when,
-                                        abs(hostility.weights.get(event.type, 0.0)), sign)
-        item.factor = max(item.factor, factor)
+                                        abs(hostility.weights.get(event.type, 0.0)), hostility.sign(event.type))
+        item.factor = max(item.factor, hostility.modality_factors.get(event.modality, 0.0))
         item.reports.append(event)
     return list(merged.values())
 
@@ -241,31 +253,49 @@ def _edge(source: str, target: str, events: Sequence[_Event]) -> Edge:
     )
 
 
-def _triads(pairs: Mapping[tuple[str, str], Edge]) -> list[Triad]:
-    signs = {frozenset(k): e.sign for k, e in pairs.items() if e.sign}
+def _pair_edges(ends: tuple[str, str], events: Sequence[_Event], directed: bool,
+                min_evidence: int) -> tuple[list[Edge], Edge | None]:
+    """One actor pair's edges (one per direction, or one) with `min_evidence` documents, and their projection."""
+    by_ends: dict[tuple[str, str], list[_Event]] = {}
+    for event in events:
+        for ends in _ends(event, directed):
+            by_ends.setdefault(ends, []).append(event)
+    kept = {ends: found for ends, found in by_ends.items() if len(_docs(found)) >= min_evidence}
+    if not kept:
+        return [], None
+    projected = list({id(e): e for found in kept.values() for e in found}.values())  # a clash counts once
+    return [_edge(s, t, found) for (s, t), found in kept.items()], _edge(*ends, projected)
+
+
+def _triads(pairs: Iterable[Edge], *, balanced: bool) -> Iterator[Triad]:
+    """The balanced (or unbalanced) triads among signed pairs, by their actors."""
+    signs = {frozenset((e.source, e.target)): e.sign for e in pairs if e.sign}
     neighbours: dict[str, set[str]] = {}
     for a, b in (tuple(k) for k in signs):
         neighbours.setdefault(a, set()).add(b)
         neighbours.setdefault(b, set()).add(a)
-    out = []
     for a in sorted(neighbours):
         for b, c in combinations(sorted(n for n in neighbours[a] if n > a), 2):
             if c not in neighbours[b]:
                 continue
             triple = [(x, y, signs[frozenset((x, y))]) for x, y in ((a, b), (a, c), (b, c))]
             negatives = sum(1 for *_, s in triple if s < 0)
-            pattern, balanced, reading = TRIAD_PATTERNS[negatives]
-            out.append(Triad((a, b, c), tuple(triple), negatives, pattern, balanced, reading))
-    return sorted(out, key=lambda t: (t.balanced, t.actors))
+            pattern, is_balanced, reading = TRIAD_PATTERNS[negatives]
+            if is_balanced == balanced:
+                yield Triad((a, b, c), tuple(triple), negatives, pattern, is_balanced, reading)
 
 
 def _nodes(pairs: Mapping[tuple[str, str], Edge], actors: Mapping[str, ActorInfo]) -> list[Node]:
     graph = nx.Graph()
     graph.add_edges_from(pairs)
     betweenness = nx.betweenness_centrality(graph, normalized=True) if graph.number_of_nodes() else {}
+    touching: dict[str, list[Edge]] = {}
+    for (a, b), edge in pairs.items():
+        touching.setdefault(a, []).append(edge)
+        touching.setdefault(b, []).append(edge)
     out = []
     for actor_id in graph.nodes:
-        edges = [pairs[k] for k in pairs if actor_id in k]
+        edges = touching[actor_id]
         info = actors.get(actor_id) or ActorInfo(name=actor_id, kind="unknown")
         out.append(Node(
             id=actor_id, name=info.name, kind=info.kind, part_of=info.part_of, degree=len(edges),
@@ -286,23 +316,27 @@ def build_network(
     `since`, `until`, `group_level` and `include_imported` only describe how the
     events were chosen; they are reported with the network.
     """
-    merged = deduplicate(events, hostility)
-    by_ends: dict[tuple[str, str], list[int]] = {}
-    for index, event in enumerate(merged):
-        for ends in _ends(event, directed):
-            by_ends.setdefault(ends, []).append(index)
-    kept = {ends: idx for ends, idx in by_ends.items() if len(_docs([merged[i] for i in idx])) >= min_evidence}
-    edges = [_edge(s, t, [merged[i] for i in idx]) for (s, t), idx in kept.items()]
-    projected: dict[tuple[str, str], set[int]] = {}
-    for (s, t), idx in kept.items():
-        projected.setdefault(tuple(sorted((s, t))), set()).update(idx)  # type: ignore[arg-type]
-    pairs = {k: _edge(*k, [merged[i] for i in sorted(idx)]) for k, idx in sorted(projected.items())}
-    triads = _triads(pairs)
-    balanced = sum(1 for t in triads if t.balanced)
+    edges: list[Edge] = []
+    done: set[tuple[str, str]] = set()
+    pairs: dict[tuple[str, str], Edge] = {}
+    signed = (e for e in events if e.source != e.target and hostility.sign(e.type)
+              and hostility.modality_factors.get(e.modality, 0.0) > 0)
+    for ends, found in groupby(signed, key=_pair):
+        if ends in done:
+            raise ValueError(f"events of {ends[0]} and {ends[1]} are not together: give them grouped by actor pair")
+        done.add(ends)
+        directed_edges, pair = _pair_edges(ends, _deduplicate(found, hostility), directed, min_evidence)
+        edges.extend(directed_edges)
+        if pair is not None:
+            pairs[ends] = pair
+    pairs = dict(sorted(pairs.items()))
+    balanced = sum(1 for _ in _triads(pairs.values(), balanced=True))
+    unbalanced = sum(1 for _ in _triads(pairs.values(), balanced=False))
+    triads = balanced + unbalanced
     return Network(
         since=since, until=until, directed=directed, group_level=group_level, min_evidence=min_evidence,
         include_imported=include_imported, nodes=tuple(_nodes(pairs, actors)),
-        edges=tuple(sorted(edges, key=lambda e: (-e.weight, e.source, e.target))), triads=tuple(triads),
-        balance=Balance(triads=len(triads), balanced=balanced, unbalanced=len(triads) - balanced,
-                        ratio=_round(balanced / len(triads)) if triads else None),
+        edges=tuple(sorted(edges, key=lambda e: (-e.weight, e.source, e.target))), pairs=tuple(pairs.values()),
+        balance=Balance(triads=triads, balanced=balanced, unbalanced=unbalanced,
+                        ratio=_round(balanced / triads) if triads else None),
     )

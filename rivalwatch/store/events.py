@@ -8,7 +8,7 @@ Mapping Militants); their date is the row's date. Both are read at group level
 
 Example:
     add_imported(store, resolution.relations)
-    events(store, version="rw-extract-1", since="2024", until="2024")
+    events(store, version="rw-extract-1", since="2024", until="2024")  # grouped by actor pair
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from sys import intern
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import case, literal, select, union_all
 
 from ..ingest.relationships import ImportedRelation
 from . import schema as s
@@ -52,29 +52,43 @@ class GroupEvent:
 
 
 
+def _by_pair(query: Any, source: Any, target: Any) -> Any:
+    """`query` with the two ends of its actor pair, whichever way round, as columns `lo` and `hi`."""
+    forward = source <= target
+    return query.add_columns(case((forward, source), else_=target).label("lo"),
+                             case((forward, target), else_=source).label("hi"))
+
+
 def events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
            as_written: bool = False, include_imported: bool = True) -> Iterator[GroupEvent]:
-    """Extracted relations of `version` (and imported ones) dated within the window, oldest first.
+    """Extracted relations of `version` (and imported ones) dated within the window, grouped by actor pair.
 
-    With a window, undated events are left out; without one, they are kept. Rows are
-    streamed, and their repeated strings interned, so a million relations fit in memory.
+    All events between two actors, in either direction and from either origin,
+    come together (oldest first), so a network can be built one pair at a time.
+    With a window, undated events are left out; without one, they are kept. Rows
+    are streamed, and their repeated strings interned.
     """
     r, i = s.relations, s.imported_relations
     source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
-    query = select(r.c.id, r.c.doc_id, source.label("src"), r.c.type, target.label("tgt"), r.c.modality,
-                   r.c.when).where(r.c.version == version, canonical_only(r.c.doc_id),
-                                   *period_overlaps(r.c.when, since, until))
+    parts = [_by_pair(select(literal(EXTRACTED).label("origin"), r.c.id, r.c.doc_id.label("doc"),
+                             source.label("src"), r.c.type, target.label("tgt"), r.c.modality, r.c.when),
+                      source, target)
+             .where(r.c.version == version, canonical_only(r.c.doc_id), *period_overlaps(r.c.when, since, until))]
+    if include_imported:
+        source, target = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
+        doc = i.c.origin + ":" + i.c.source_file + "#" + i.c.row_id
+        parts.append(_by_pair(select(literal(IMPORTED).label("origin"), i.c.id, doc.label("doc"),
+                                     source.label("src"), i.c.type, target.label("tgt"),
+                                     literal("asserted").label("modality"), i.c.date.label("when")),
+                              source, target)
+                     .where(*period_overlaps(i.c.date, since, until)))
+    query = union_all(*parts).subquery()
+    ordered = select(query).order_by(query.c.lo, query.c.hi, query.c.when.asc().nulls_last(),
+                                     query.c.origin, query.c.id)
     with store.engine.connect() as conn:
-        for row in conn.execute(query.order_by(r.c.when.asc().nulls_last(), r.c.id)):
-            yield GroupEvent(EXTRACTED, row.id, intern(row.doc_id), intern(row.src), intern(row.type),
+        for row in conn.execution_options(stream_results=True).execute(ordered):
+            yield GroupEvent(row.origin, row.id, intern(row.doc), intern(row.src), intern(row.type),
                              intern(row.tgt), intern(row.modality), row.when and intern(row.when))
-        if include_imported:
-            source, target = (i.c.source, i.c.target) if as_written else (i.c.source_group, i.c.target_group)
-            query = select(i.c.id, i.c.origin, i.c.source_file, i.c.row_id, i.c.type, i.c.date,
-                           source.label("src"), target.label("tgt")).where(*period_overlaps(i.c.date, since, until))
-            for row in conn.execute(query.order_by(i.c.date.asc().nulls_last(), i.c.id)):
-                yield GroupEvent(IMPORTED, row.id, f"{row.origin}:{row.source_file}#{row.row_id}", intern(row.src),
-                                 intern(row.type), intern(row.tgt), "asserted", row.date and intern(row.date))
 
 
 def imported_keys(store: Store) -> set[tuple[str, str, str]]:
