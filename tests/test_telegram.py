@@ -116,6 +116,23 @@ def test_read_file_and_folder_walk(tmp_path: Path) -> None:
         ["ChatExport_2024/result.json", "note.txt"]
 
 
+def test_mapped_outlet_is_the_speaker_of_first_person_posts(cli: Run, tmp_path: Path) -> None:
+    post = ('We warn the apostate TTP that its leaders will pay. Our fighters attacked Taliban positions in Kunar '
+            'on 3 May. The Taliban said: "we will crush ISKP".')
+    export = tmp_path / "result.json"
+    export.write_text(_with(lambda d: d.update(messages=[{**d["messages"][1], "text": post}])), encoding="utf-8")
+
+    def relations() -> set[tuple[str, str, str]]:
+        found = _json(cli("relations", "--format", "json"))
+        return {(r["source"], r["type"], r["target"]) for r in found}
+
+    _json(cli("import", "telegram", export, "--format", "json"))
+    assert relations() == set()  # an unmapped channel: "we" is nobody
+    _json(cli("import", "telegram", export, "--outlet", "AL_AZAIM", "--format", "json"))
+    # the outlet speaks; "our fighters" are its group's; the quoted "we" is the Taliban's, not the outlet's
+    assert relations() == {("AL_AZAIM", "THREATEN", "TTP"), ("ISKP", "ASSAULT", "TALIBAN")}
+
+
 # --- malformed exports -----------------------------------------------------------------
 
 def _with(change: Callable[[dict], Any]) -> str:

@@ -12,7 +12,9 @@ Rules, in order:
 the group in the subject of the previous sentence, else the group an anaphor there
 referred to, else the last group mentioned;
 the focus at each sentence start goes to `doc.user_data["rw_focus"]` (sentence
-start -> actor). Resolved anaphors are added to `doc.spans["rw_actors"]` with
+start -> actor). In a document with a speaker (`doc.user_data["rw_speaker"]`, the
+outlet a Telegram channel is mapped to), "we"/"our"/"us" outside quotation marks
+take the speaker, and an outlet's "our fighters" are its group's. Resolved anaphors are added to `doc.spans["rw_actors"]` with
 `id_ == "coref"`.
 """
 from __future__ import annotations
@@ -27,6 +29,8 @@ FOCUS_KINDS = frozenset({"armed_group", "political_party"})
 # "it"/"its" may also stand for a state, an organisation or an outlet; "the group" may not.
 IT_KINDS = FOCUS_KINDS | {"state", "organization", "media_outlet"}
 FOCUS_KEY = "rw_focus"
+SPEAKER_KEY = "rw_speaker"
+QUOTES = frozenset('"\u201c\u201d')
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
@@ -42,6 +46,7 @@ class Coreference:
             self.phrases_by_first.setdefault(phrase[0], []).append(phrase)
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
+        self.first_person = frozenset(cues.get("first_person_anaphors", []))
 
     def _kind(self, actor_id: str) -> str | None:
         actor = self.kb.actors.get(actor_id)
@@ -86,8 +91,23 @@ class Coreference:
             verb = verb.head
         return None
 
+    def _speaks(self, token: Token) -> bool:
+        """Is the token a first-person pronoun of the document's own voice (not inside a quotation)?"""
+        if token.lower_ not in self.first_person:
+            return False
+        quotes = sum(1 for t in token.doc[token.sent.start:token.i] if t.text in QUOTES)
+        return quotes % 2 == 0
+
+    def _voice(self, token: Token, speaker: str) -> str:
+        """Who "we" is: the speaker; "our fighters" of an outlet are its group's."""
+        actor = self.kb.actors.get(speaker)
+        if token.dep_ == "poss" and actor is not None and actor.kind == "media_outlet" and actor.part_of:
+            return actor.part_of
+        return speaker
+
     def __call__(self, doc: Doc) -> Doc:
         mentions = {span.start: span for span in doc.spans[SPAN_KEY]}
+        speaker: str | None = doc.user_data.get(SPEAKER_KEY)
         resolved: list[Span] = []
         focus: str | None = None
         previous_subject: str | None = None
@@ -115,10 +135,13 @@ class Coreference:
                             subjects.append((span.start, span.label_))
                     i = span.end
                     continue
-                n = self._anaphor_length(doc, i)
-                its = n == 1 and doc[i].lower_ in self.pronouns
-                target = self._resolve(doc[i], n, entities if its else groups, entity_subjects if its else subjects,
-                                       focus, previous_subject) if n else None
+                if speaker and self._speaks(doc[i]):
+                    n, target = 1, self._voice(doc[i], speaker)
+                else:
+                    n = self._anaphor_length(doc, i)
+                    its = n == 1 and doc[i].lower_ in self.pronouns
+                    target = self._resolve(doc[i], n, entities if its else groups,
+                                           entity_subjects if its else subjects, focus, previous_subject) if n else None
                 if target:
                     resolved.append(Span(doc, i, i + n, label=target, span_id="coref"))
                     resolved_starts.add(i)

@@ -18,7 +18,7 @@ from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor, Evidence, Extraction, Mention, Relation, Document
 from . import VERSION
 from . import actors as _actors  # noqa: F401  (importing registers the factories)
-from . import coref as _coref  # noqa: F401
+from . import coref as _coref
 from . import lines as _lines  # noqa: F401
 from . import media as _media
 from . import relations as _relations
@@ -161,6 +161,14 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     )
 
 
+def _prepared(nlp: Language, document: Document) -> Doc:
+    """The document's tokens, with its speaker (a Telegram channel's outlet) for first-person pronouns."""
+    doc = nlp.make_doc(document.text)
+    if document.meta.get("outlet"):
+        doc.user_data[_coref.SPEAKER_KEY] = document.meta["outlet"]
+    return doc
+
+
 def extract_documents(
     documents: Iterable[Document], *, extra_actors: str | None = None,
     batch_size: int = 16, n_process: int = 1,
@@ -173,7 +181,7 @@ def extract_documents(
     """
     nlp = build_pipeline(extra_actors)
     kb = load_knowledge(extra_actors)
-    pairs = ((d.text, d) for d in documents)
+    pairs = ((_prepared(nlp, d), d) for d in documents)
     for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield to_extraction(doc, document, kb)
 

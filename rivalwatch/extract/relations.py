@@ -75,6 +75,7 @@ class RelationFinder(ArgumentFinder):
         self.adjective_owner = {adj.lower(): actor for actor, adjs in kb.adjectives.items() for adj in adjs}
         self.anti = frozenset(cues.get("anti_prefixes", []))
         self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
+        self.first_person = frozenset(cues.get("first_person_anaphors", []))
         self.symmetric = frozenset(cues.get("symmetric_types", []))
         self.location_preps = frozenset(cues.get("location_preps", []))
         self.modality = ModalityCues.from_knowledge(kb.modality_cues)
@@ -92,6 +93,11 @@ class RelationFinder(ArgumentFinder):
             if s.start >= 2 and doc[s.start - 2].lower_ in self.anti and doc[s.start - 1].text == "-"
         }
         return {i: span for span in spans for i in range(span.start, span.end)}
+
+    def _first_person(self, token: Token) -> bool:
+        """Is the cue said of "we" ("we attacked", "our fighters attacked", "our attacks on")?"""
+        owners = [c for c in token.children if c.dep_ in ("nsubj", "poss")]
+        return any(t.lower_ in self.first_person for owner in owners for t in owner.subtree)
 
     def _arguments(self, token: Token, cue: Cue, mentions: dict[int, Span],
                    focus: str | None = None) -> Iterator[tuple[str, str, float]]:
@@ -156,8 +162,9 @@ class RelationFinder(ArgumentFinder):
                 # the one the clause is about is the target.
                 targets = self._patient(phrase.head.head if in_passive else phrase, mentions)
                 confidence = 0.5
-        if not sources and targets and focus and not self._passive(token):
-            # "Increasing attacks against NGOs": said of the group the text is about.
+        if not sources and targets and focus and not self._passive(token) and not self._first_person(token):
+            # "Increasing attacks against NGOs": said of the group the text is about
+            # (not "our fighters attacked X" when nobody is known to speak).
             sources, confidence = [focus], 0.4
         if sources and not targets:
             targets = self._loose_targets(token, mentions, hostile_only=cue.type in self.cooperative)
