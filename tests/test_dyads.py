@@ -323,3 +323,18 @@ def test_seeds_iskp_turns_against_the_ttp_after_mid_2024(seeds_db: Path) -> None
     assert set(iskp_ttp[0]["kinds"]) & {"escalation", "first_of_type", "denunciation_after_silence"}
     texts = [r["text"].lower() for e in iskp_ttp[0]["evidence"] for r in e["evidence"]]
     assert any("rebuttal" in t for t in texts)
+
+
+@pytest.mark.parametrize("by", ["month", "quarter", "year"])
+def test_counts_without_events_match_the_full_timeline(doc_ids: dict[str, str], db_path: Path, by: str) -> None:
+    """`events=False` (the API's default) counts in SQL; every number matches the event-by-event timeline,
+    the year-only date's own row, the undated event and the clash counted once included."""
+    from rivalwatch.api import Workspace
+
+    with Workspace(db_path) as ws:
+        for x, y, as_written in (("ISKP", "TTP", False), ("TALIBAN", "ISKP", False), ("ISKP", "QARI_SHOAIB_BAJAURI", True)):
+            full = ws.dyad(x, y, by=by, as_written=as_written).as_dict()
+            for period in [*full["periods"], full["undated"]]:
+                assert period["events"] or period["hostility"] == 0
+                period["events"] = []
+            assert ws.dyad(x, y, by=by, as_written=as_written, events=False).as_dict() == full

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 
 from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select
@@ -59,8 +60,10 @@ _PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 _CHUNK = 500
 
 
+@lru_cache(maxsize=1)
 def load_hostility() -> Hostility:
-    """The weights of `knowledge/hostility.yaml` alone (not the whole knowledge base: queries stay fast)."""
+    """The weights of `knowledge/hostility.yaml` alone (not the whole knowledge base: queries stay fast),
+    read once per process like the knowledge base."""
     return Hostility.from_knowledge(_hostility_data())
 
 
@@ -173,11 +176,12 @@ class DirectionStats:
     types: Counter = field(default_factory=Counter)
     quad: Counter = field(default_factory=Counter)
 
-    def add(self, event: DyadEvent) -> None:
-        self.events += 1
-        self.hostility += event.hostility
-        self.types[event.type] += 1
-        self.quad[QUAD_CLASS.get(event.type, "other")] += 1
+    def add(self, rtype: str, hostility: float, count: int = 1) -> None:
+        """Count `count` events of one type, each of this hostility."""
+        self.events += count
+        self.hostility += hostility * count
+        self.types[rtype] += count
+        self.quad[QUAD_CLASS.get(rtype, "other")] += count
 
     def as_dict(self) -> dict[str, Any]:
         return {"events": self.events, "hostility": round(self.hostility, 3),
@@ -244,11 +248,13 @@ def resolve_side(store: Store, name: str, *, as_written: bool) -> set[str]:
 def dyad_timeline(
     store: Store, x: str, y: str, *, version: str, hostility: Hostility, by: str = "quarter",
     since: str | None = None, until: str | None = None, as_written: bool = False, evidence: bool = False,
+    events: bool = True,
 ) -> DyadTimeline:
     """Per period and direction, the events between two actors (ids or aliases) and their hostility.
 
     `since`/`until`: ISO prefixes on `when` (undated events are then dropped).
     `evidence`: add each report's sentence to its event.
+    `events=False`: only the counts and hostility; SQL counts the events, none is listed.
     """
     _check_by(by)
     xs, ys = resolve_side(store, x, as_written=as_written), resolve_side(store, y, as_written=as_written)
@@ -256,8 +262,8 @@ def dyad_timeline(
         raise QueryError(f"{x!r} and {y!r} name the same actor ({', '.join(sorted(xs & ys))}): give two different actors")
     xname, yname = "+".join(sorted(xs)), "+".join(sorted(ys))
     rows = _event_rows(store, xs, ys, version=version, hostility=hostility, since=since, until=until,
-                       as_written=as_written)
-    texts = _evidence(store, [i for row in rows for i in row[4]]) if evidence else {}
+                       as_written=as_written, by=None if events else by)
+    texts = _evidence(store, [i for row in rows for i in row[4]]) if evidence and events else {}
     names = {"xy": (xname, yname), "yx": (yname, xname), "mutual": (xname, yname)}
     arrow = {"xy": f"{xname}->{yname}", "yx": f"{yname}->{xname}", "mutual": f"{xname}<->{yname}"}
     best = sorted(((f, m) for m, f in hostility.modality_factors.items() if f > 0), reverse=True)
@@ -270,23 +276,24 @@ def dyad_timeline(
 
     periods: dict[tuple[int, str], DyadPeriod] = {}
     undated = empty("undated", "undated")
-    for side, rtype, when, factor, ids, docs in rows:
+    for side, rtype, when, factor, ids, docs, count in rows:
         source, target = names[side]
-        modality = next(m for f, m in best if f <= factor + 1e-9)
-        event = DyadEvent(
-            direction=arrow[side], source=source, type=rtype, target=target, when=when, modality=modality,
-            hostility=round(hostility.weights.get(rtype, 0.0) * factor, 6), relation_ids=ids, doc_ids=docs,
-            evidence=tuple((i, texts[i][0], texts[i][1]) for i in ids if i in texts))
+        value = round(hostility.weights.get(rtype, 0.0) * factor, 6)
         if when is None:
             period = undated
         else:  # a date less precise than the bucket keeps a period of its own (tag = the date)
             key = (period_of(when, by), "" if len(when) >= need else when)
             period = periods.get(key) or periods.setdefault(
                 key, empty(key[1], _precision(when)) if key[1] else empty(period_label(key[0], by), by))
-        period.events.append(event)
-        period.hostility += event.hostility
+        if events:
+            modality = next(m for f, m in best if f <= factor + 1e-9)
+            period.events.append(DyadEvent(
+                direction=arrow[side], source=source, type=rtype, target=target, when=when, modality=modality,
+                hostility=value, relation_ids=ids, doc_ids=docs,
+                evidence=tuple((i, texts[i][0], texts[i][1]) for i in ids if i in texts)))
+        period.hostility += value * count
         for direction in ((forward, backward) if side == "mutual" else (arrow[side],)):
-            period.directions[direction].add(event)
+            period.directions[direction].add(rtype, value, count)
     precise = [i for i, tag in periods if not tag]
     if precise:
         for index in range(min(precise), max(precise) + 1):
@@ -306,8 +313,9 @@ def _precision(when: str) -> str:
 
 
 def _event_rows(store: Store, xs: set[str], ys: set[str], *, version: str, hostility: Hostility,
-                since: str | None, until: str | None, as_written: bool) -> list[tuple[Any, ...]]:
-    """One row per event: (side, type, when, factor, relation ids, doc ids), grouped in SQL."""
+                since: str | None, until: str | None, as_written: bool, by: str | None) -> list[tuple[Any, ...]]:
+    """(side, type, when, factor, relation ids, doc ids, events), grouped in SQL: one row per event,
+    or with `by`, one row per side, type, period and factor counting its events (no ids)."""
     r = s.relations
     a, b = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
     when = r.c["when"]
@@ -315,25 +323,35 @@ def _event_rows(store: Store, xs: set[str], ys: set[str], *, version: str, hosti
                 else_=literal("yx"))
     # undated relations cannot be matched by date: each is an event of its own
     own = case((when.is_(None), r.c.id), else_=None)
+    factor = func.max(factor_case(r.c.modality, hostility)).label("factor")
+    lists = () if by else (func.aggregate_strings(cast(r.c.id, String), ","),
+                           func.aggregate_strings(r.c.doc_id, ","))
     query = (
-        select(side.label("side"), r.c.type, when.label("when"), func.max(factor_case(r.c.modality, hostility)),
-               func.aggregate_strings(cast(r.c.id, String), ","), func.aggregate_strings(r.c.doc_id, ","))
+        select(side.label("side"), r.c.type, when.label("when"), factor, *lists)
         .where(r.c.version == version, r.c.modality.in_(factual(hostility)), *originals(store, r.c.doc_id),
                # both ends IN the pair first, so the index is searched by (version, source, target)
                a.in_(sorted(xs | ys)), b.in_(sorted(xs | ys)),
-               or_(and_(a.in_(sorted(xs)), b.in_(sorted(ys))), and_(a.in_(sorted(ys)), b.in_(sorted(xs)))))
+               or_(and_(a.in_(sorted(xs)), b.in_(sorted(ys))), and_(a.in_(sorted(ys)), b.in_(sorted(xs)))),
+               *period_overlaps(when, since, until))
         .group_by(side, r.c.type, when, own)
     )
-    query = query.where(*period_overlaps(when, since, until))
+    if by:
+        e = query.subquery()
+        # a date less precise than the period keeps a period of its own: group by the date itself then
+        tag = case((func.length(e.c.when) >= min_length(by), literal("")), else_=e.c.when)
+        query = (select(e.c.side, e.c.type, func.min(e.c.when), e.c.factor, func.count())
+                 .group_by(e.c.side, e.c.type, period_index(e.c.when, by), tag, e.c.factor))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
+    if by:
+        return [(side_, rtype, when_, float(factor_), (), (), n) for side_, rtype, when_, factor_, n in rows]
     out = []
-    for side_, rtype, when_, factor, ids, docs in rows:
+    for side_, rtype, when_, factor_, ids, docs in rows:
         if "," in ids:  # several reports: ids and documents in order, documents once
             id_list, doc_list = tuple(sorted(map(int, ids.split(",")))), tuple(sorted(set(docs.split(","))))
         else:
             id_list, doc_list = (int(ids),), (docs,)
-        out.append((side_, rtype, when_, float(factor), id_list, doc_list))
+        out.append((side_, rtype, when_, float(factor_), id_list, doc_list, 1))
     return out
 
 

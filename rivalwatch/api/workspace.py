@@ -383,7 +383,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
 
     def dyad(
         self, x: str, y: str, *, by: str = "quarter", since: str | None = None, until: str | None = None,
-        as_written: bool = False, evidence: bool = False,
+        as_written: bool = False, evidence: bool = False, events: bool = True,
     ) -> "_dyads.DyadTimeline":
         """How the relationship between two actors (ids or aliases) moves: per period and direction,
         events per type and quad class and their hostility (knowledge/hostility.yaml).
@@ -391,7 +391,8 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         One event per (source, type, target, when) however many documents report it;
         FIGHT counts in both directions and once for the dyad; alleged relations count
         half, negated and hypothetical ones not at all. Group level unless `as_written`.
-        `evidence` adds each report's sentence.
+        `evidence` adds each report's sentence; `events=False` leaves the events out
+        (counts and hostility only, computed faster).
 
         Example:
             [(p.label, p.hostility) for p in ws.dyad("ISKP", "TTP", by="quarter").periods]
@@ -399,7 +400,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         return _dyads.dyad_timeline(
             self.store, x, y, version=self.version, hostility=_dyads.load_hostility(),
             by=_choice(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), until=_iso(until, "until"),
-            as_written=as_written, evidence=evidence)
+            as_written=as_written, evidence=evidence, events=events)
 
     def alerts(self, *, by: str = "quarter", since: str | None = None, limit: int = 20) -> "_alerts.AlertReport":
         """Escalations and shifts of every directed dyad, ranked, each citing its evidence

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Callable, Literal
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
@@ -48,12 +48,14 @@ def json_bytes(value: Any) -> bytes:
 
 async def _read(request: Request, compute: Callable[[], Any]) -> Response:
     """A read's JSON answer: from the cache, in the event loop, when the database has not changed since;
-    else computed in a worker thread (the store's calls block)."""
+    else computed in a worker thread (the store's calls block), a few at a time (`app.state.computing`):
+    many threads at once would only share the interpreter lock and all finish late."""
     key = request.url.path + "?" + "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
     cache = request.app.state.cache
     body = cache.peek(key)
     if body is None:
-        body = await run_in_threadpool(cache.get, key, lambda: json_bytes(compute()))
+        body = await to_thread.run_sync(cache.get, key, lambda: json_bytes(compute()),
+                                        limiter=request.app.state.computing)
     return Response(body, media_type=JSON)
 
 
@@ -121,13 +123,8 @@ async def dyad(request: Request, ws: WS, _: Viewer, a: Annotated[str, Path(max_l
          ) -> Response:
     """Per period and direction: events (one per source, type, target, date), counts per type and quad class,
     hostility; see analysis/dyads.py. The sentences behind a period: /api/relations?source=a&target=b&since=..."""
-    def compute() -> dict[str, Any]:
-        timeline = ws.dyad(a, b, by=by, since=since, until=until, as_written=as_written, evidence=evidence).as_dict()
-        if not events:
-            for period in [*timeline["periods"], timeline["undated"]]:
-                period["events"] = []
-        return timeline
-    return await _read(request, compute)
+    return await _read(request, lambda: ws.dyad(a, b, by=by, since=since, until=until, as_written=as_written,
+                                                evidence=evidence, events=events).as_dict())
 
 
 @router.get("/alerts", summary="Dyads that changed: escalation, turns, denunciation after silence, firsts")
