@@ -138,6 +138,7 @@ relations = Table(
     Index("ix_relations_listing", "date", "doc_id", "evidence_start"),
     Index("ix_relations_source_listing", "source", "version", "date", "doc_id", "evidence_start", "target", "type"),
     Index("ix_relations_target_listing", "target", "version", "date", "doc_id", "evidence_start", "source", "type"),
+    Index("ix_relations_pair_listing", "source", "target", "version", "date", "doc_id", "evidence_start", "type"),
 )
 
 claims = Table(
