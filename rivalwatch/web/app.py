@@ -17,11 +17,13 @@ Example:
 """
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, AsyncIterator
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -43,6 +45,7 @@ from .cache import ResponseCache
 __all__ = ["create_app", "STATUS", "MAX_BODY", "STATIC"]
 
 MAX_BODY = 1024 * 1024
+COMPUTING = max(2, os.cpu_count() or 2)  # answers computed at once (worker threads); the others wait
 STATIC = Path(__file__).resolve().parent / "static"
 # Most precise class first: the first match wins.
 STATUS: tuple[tuple[type[RivalWatchError], int], ...] = (
@@ -136,7 +139,8 @@ def create_app(
     refresh_statistics(ws.store.engine)  # the planner's statistics, when missing or stale
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.computing = CapacityLimiter(COMPUTING)
         yield
         if workspace is None:
             ws.close()
