@@ -5,6 +5,9 @@ It serves a store with `rivalwatch serve` in a subprocess on 127.0.0.1 (a free
 port), then `--clients` asyncio clients (httpx, one connection each) send
 `--requests` requests in all (stopping after `--seconds` at most) and it reports
 p50/p95/p99 latency per endpoint and overall, requests per second and errors.
+Each client is one kept-alive HTTP/1.1 connection driven by plain asyncio streams
+(uvloop when installed): an httpx client costs more CPU per request than the
+server does, and on a 2-core machine the load generator would be what is measured.
 
 What is asked is drawn at random (fixed seed) the way the store is made up: actor
 pairs in proportion to their relations (the 200 busiest pairs, group level) and
@@ -41,6 +44,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 from typing import Any
 
 import httpx
@@ -100,34 +104,58 @@ def _requests(count: int, seed: int, population: Any) -> list[tuple[str, str, di
     return out
 
 
-async def _run(base: str, token: str, plan: list[tuple[str, str, dict[str, Any]]], clients: int,
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, int]:
+    """One GET on a kept-alive HTTP/1.1 connection: (status, body bytes)."""
+    writer.write(request)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    length = next(int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:"))
+    await reader.readexactly(length)
+    return int(lines[0].split(" ", 2)[1]), length
+
+
+async def _run(port: int, token: str, plan: list[tuple[str, str, dict[str, Any]]], clients: int,
                seconds: float) -> tuple[list[tuple[str, float, int, int]], float]:
+    """`clients` connections, each asking the next request of the plan as soon as its last one is answered."""
     queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
     for item in plan:
         queue.put_nowait(item)
     results: list[tuple[str, float, int, int]] = []
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=120) as client:
-        async def worker() -> None:
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
             while time.monotonic() < deadline:
                 try:
                     endpoint, path, params = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
+                request = (f"GET {path}?{urlencode(params)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                           f"Authorization: Bearer {token}\r\n\r\n").encode("ascii")
                 started = time.perf_counter()
                 try:
-                    response = await client.get(path, params=params)
-                    status, size = response.status_code, len(response.content)
-                except httpx.HTTPError:
-                    status, size = 0, 0
+                    status, size = await _get(reader, writer, request)
+                except (OSError, asyncio.IncompleteReadError, ValueError, StopIteration):
+                    results.append((endpoint, time.perf_counter() - started, 0, 0))
+                    return
                 results.append((endpoint, time.perf_counter() - started, status, size))
+        finally:
+            writer.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-    return results, elapsed
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return results, time.perf_counter() - started
+
+
+def _loop_run(coroutine: Any) -> Any:
+    """Run on uvloop when it is installed (the server uses it too), else on asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -187,9 +215,9 @@ def main() -> None:
         plan = _requests(args.requests, args.seed, population)
         distinct = list({(e, p, tuple(sorted(q.items()))): (e, p, q) for e, p, q in plan}.values())
         if args.warm:
-            asyncio.run(_run(base, token, distinct, args.clients, args.seconds))
+            _loop_run(_run(port, token, distinct, args.clients, args.seconds))
         cpu_before, client_before = _cpu_seconds(server.pid), time.process_time()
-        results, elapsed = asyncio.run(_run(base, token, plan, args.clients, args.seconds))
+        results, elapsed = _loop_run(_run(port, token, plan, args.clients, args.seconds))
         server_cpu, client_cpu = _cpu_seconds(server.pid) - cpu_before, time.process_time() - client_before
     finally:
         server.terminate()
