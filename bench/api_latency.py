@@ -23,7 +23,9 @@ The server starts with a cold cache (answers are cached until the database
 changes), so by default the run measures first computations and cache hits
 mixed as the plan orders them; `--warm` first asks every distinct request of the
 plan once (not timed), as a dashboard in use for a while would have; `--no-cache`
-computes every request afresh. Only loopback traffic; the run is bounded in
+computes every request afresh. Clients ask again as soon as they are answered
+(a closed loop, the hardest case); `--think 1` makes each wait a second between
+requests, like a person clicking through the dashboard. Only loopback traffic; the run is bounded in
 requests and time.
 
 Example:
@@ -116,8 +118,9 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, reque
 
 
 async def _run(port: int, token: str, plan: list[tuple[str, str, dict[str, Any]]], clients: int,
-               seconds: float) -> tuple[list[tuple[str, float, int, int]], float]:
-    """`clients` connections, each asking the next request of the plan as soon as its last one is answered."""
+               seconds: float, think: float = 0.0) -> tuple[list[tuple[str, float, int, int]], float]:
+    """`clients` connections, each asking the next request of the plan `think` seconds after its last one
+    was answered (at once by default)."""
     queue: asyncio.Queue[tuple[str, str, dict[str, Any]]] = asyncio.Queue()
     for item in plan:
         queue.put_nowait(item)
@@ -141,6 +144,8 @@ async def _run(port: int, token: str, plan: list[tuple[str, str, dict[str, Any]]
                     results.append((endpoint, time.perf_counter() - started, 0, 0))
                     return
                 results.append((endpoint, time.perf_counter() - started, status, size))
+                if think:
+                    await asyncio.sleep(think)
         finally:
             writer.close()
 
@@ -186,6 +191,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11, help="random seed of the request mix")
     parser.add_argument("--no-cache", action="store_true", help="serve without the answer cache")
     parser.add_argument("--warm", action="store_true", help="ask every distinct request once before timing")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits after an answer before its next request (default 0: at once)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args()
     if not Path(args.db).is_file():
@@ -217,7 +224,7 @@ def main() -> None:
         if args.warm:
             _loop_run(_run(port, token, distinct, args.clients, args.seconds))
         cpu_before, client_before = _cpu_seconds(server.pid), time.process_time()
-        results, elapsed = _loop_run(_run(port, token, plan, args.clients, args.seconds))
+        results, elapsed = _loop_run(_run(port, token, plan, args.clients, args.seconds, args.think))
         server_cpu, client_cpu = _cpu_seconds(server.pid) - cpu_before, time.process_time() - client_before
     finally:
         server.terminate()
@@ -229,7 +236,7 @@ def main() -> None:
             ws.revoke_token(name, by="bench")
 
     report: dict[str, Any] = {
-        "relations_in_store": relations, "clients": args.clients, "requests": len(results),
+        "relations_in_store": relations, "clients": args.clients, "think_seconds": args.think, "requests": len(results),
         "distinct_requests": len(distinct), "cache": not args.no_cache, "warm": args.warm,
         "seconds": round(elapsed, 1),
         "requests_per_second": round(len(results) / elapsed, 1) if elapsed else 0,
@@ -248,7 +255,8 @@ def main() -> None:
         print(json.dumps(report, indent=2))
         return
     state = ("on, warmed" if args.warm else "on, cold start") if report["cache"] else "off"
-    print(f"{report['requests']} requests ({len(distinct)} distinct), {args.clients} clients, {relations:,} relations, "
+    pause = f" pausing {args.think:g} s" if args.think else ""
+    print(f"{report['requests']} requests ({len(distinct)} distinct), {args.clients} clients{pause}, {relations:,} relations, "
           f"cache {state}: {report['seconds']} s, "
           f"{report['requests_per_second']} req/s, {report['errors']} errors, server CPU "
           f"{report['server_cpu_ms_per_request']} ms/request, client CPU {report['client_cpu_seconds']} s, "
