@@ -366,6 +366,17 @@ def test_export_graphml_is_the_network(cli: Run, docs: dict[str, str], tmp_path:
     assert refused.exit_code == 1 and "graphml exports the whole network" in refused.stderr
 
 
+def test_export_reports_progress_over_every_relation_read(docs: dict[str, str], db_path: Path, tmp_path: Path) -> None:
+    from rivalwatch.api import Workspace
+
+    with Workspace(db_path) as ws:
+        stored = ws.store.counts(version=ws.version)["relations"]
+        for fmt in ("csv", "graphml"):
+            seen: list[tuple[int, int, str]] = []
+            ws.export(fmt, out=tmp_path / f"out.{fmt}", progress=lambda done, total, label: seen.append((done, total, label)))
+            assert seen[-1][:2] == (stored, stored) and seen[-1][2] in ("export csv", "network")
+
+
 def _stix_bundle(cli: Run, out: Path, *args: str) -> Any:
     result = cli("export", "--format", "stix", "--out", out, *args)
     assert result.exit_code == 0, result.output

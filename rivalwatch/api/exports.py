@@ -28,7 +28,7 @@ from ..ingest.relationships import NameResolver, alias_index, fold
 from ..models import MODALITIES, RELATION_TYPES, group_of_each
 from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
 from .network import ImportReport
-from .reports import Progress
+from .reports import Progress, counted
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -37,7 +37,6 @@ __all__ = ["EVENT_ORIGINS", "EXPORT_FORMATS", "ExportReport", "ExportsMixin"]
 
 EVENT_ORIGINS = ORIGINS                                   # acled, gtd, ucdp
 EXPORT_FORMATS = ("csv", "jsonl", "graphml", "stix")
-PROGRESS_EVERY = 1_000
 
 
 @dataclass
@@ -153,7 +152,8 @@ class ExportsMixin:
             if any(v is not None for v in (source, target, type, modality)):
                 raise QueryError("graphml exports the whole network: give only --since, --until, --group-level "
                                  "and --include-imported (or use csv, jsonl or stix to filter by actor or type)")
-            net = self.network(since=since, until=until, group_level=group_level, include_imported=include_imported)
+            net = self.network(since=since, until=until, group_level=group_level, include_imported=include_imported,
+                               progress=progress)
             with _opened(out) as stream:
                 stream.write(self.export_network(net, "graphml").decode("utf-8"))
             return ExportReport(format=fmt, out=_name(out), rows=len(net.edges))
@@ -161,7 +161,7 @@ class ExportsMixin:
                                   modality=modality, group_level=group_level, include_imported=include_imported,
                                   by_record=fmt == "stix")   # a STIX report per document needs its rows together
         total = count_rows(self.store, query)
-        rows = _counted(export_rows(self.store, query), total, progress, f"export {fmt}")
+        rows = counted(export_rows(self.store, query), total, progress, f"export {fmt}")
         report = ExportReport(format=fmt, out=_name(out))
         geocode = PlaceCache()
         with _opened(out) as stream:
@@ -220,17 +220,6 @@ class ExportsMixin:
         return frozenset(groups.get(i, i) for i in ids)
 
 
-
-
-def _counted(rows: Iterable[Any], total: int, progress: Progress | None, label: str) -> Iterator[Any]:
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total, label)
-    if progress:
-        progress(done, total, label)
 
 
 def _name(out: str | Path | TextIO | None) -> str:

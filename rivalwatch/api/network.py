@@ -23,7 +23,8 @@ from ..export.graph import FORMATS, write_graph
 from ..ingest.relationships import (
     NameResolver, alias_index, load_mmp_rules, load_name_mapping, read_relationships, to_relations,
 )
-from ..store.events import add_imported, events
+from ..store.events import add_imported, count_events, events
+from .reports import Progress, counted
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -76,6 +77,7 @@ def _actor_info(ws: "Workspace") -> dict[str, ActorInfo]:
 def network(
     ws: "Workspace", *, year: int | None = None, since: str | None = None, until: str | None = None,
     min_evidence: int = 1, group_level: bool = True, include_imported: bool = True, directed: bool = True,
+    progress: Progress | None = None,
 ) -> Network:
     """The signed actor network of one time slice (see `analysis.network` for every rule)."""
     if min_evidence < 1:
@@ -83,6 +85,9 @@ def network(
     since, until = _slice(year, since, until)
     found = events(ws.store, version=ws.version, since=since, until=until, as_written=not group_level,
                    include_imported=include_imported)
+    if progress is not None:
+        total = count_events(ws.store, version=ws.version, since=since, until=until, include_imported=include_imported)
+        found = counted(found, total, progress, "network")
     return build_network(found, Hostility.from_knowledge(ws.knowledge.hostility), _actor_info(ws),
                          directed=directed, min_evidence=min_evidence, since=since, until=until,
                          group_level=group_level, include_imported=include_imported)

@@ -3,16 +3,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..models import Claim, Document, Extraction, Publication
 from ..store import StoredActor, StoredRelation
 from ..store.rows import evidence_dict
 
-__all__ = ["Progress", "IngestReport", "ExtractReport", "ReextractReport", "DocumentView", "DemoReport"]
+__all__ = ["Progress", "counted", "IngestReport", "ExtractReport", "ReextractReport", "DocumentView", "DemoReport"]
 
 # Called as progress(done, total, label) after each step of a long operation.
 Progress = Callable[[int, int, str], None]
+PROGRESS_EVERY = 1_000  # items between two progress calls
+
+
+def counted(items: Iterable[Any], total: int, progress: Progress | None, label: str) -> Iterator[Any]:
+    """`items` as they are, calling `progress(done, total, label)` every `PROGRESS_EVERY` and at the end."""
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(done, total, label)
+    if progress:
+        progress(done, total, label)
 
 
 @dataclass

@@ -313,6 +313,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
     def network(
         self, *, year: int | None = None, since: str | None = None, until: str | None = None,
         min_evidence: int = 1, group_level: bool = True, include_imported: bool = True, directed: bool = True,
+        progress: Progress | None = None,
     ) -> "_network.Network":
         """The signed, weighted actor network of one time slice, with structural balance and centrality.
 
@@ -320,14 +321,15 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         date, else its document's; `min_evidence` keeps edges with at least that many
         supporting documents; `group_level=False` keeps actors as written;
         `include_imported` adds imported (human-coded) relations; `directed=False`
-        gives one edge per pair.
+        gives one edge per pair. `progress(done, total, "network")` follows the events read.
 
         Example:
             net = ws.network(year=2024)
             [(e.source, e.sign, e.target) for e in net.edges]
         """
         return _network.network(self, year=year, since=since, until=until, min_evidence=min_evidence,
-                                group_level=group_level, include_imported=include_imported, directed=directed)
+                                group_level=group_level, include_imported=include_imported, directed=directed,
+                                progress=progress)
 
     def export_network(self, network: "_network.Network", fmt: str) -> bytes:
         """A network as GraphML or GEXF (for Gephi).

@@ -43,8 +43,9 @@ def network(ws: Workspace, year: int | None, since: str | None, until: str | Non
     """
     if fmt == "table" and out is not None:
         raise click.UsageError("--out needs --format json, graphml or gexf")
-    net = ws.network(year=year, since=since, until=until, min_evidence=min_evidence,
-                     group_level=not actors_as_written, include_imported=include_imported, directed=not undirected)
+    with render.progress_bar("network") as progress:
+        net = ws.network(year=year, since=since, until=until, min_evidence=min_evidence, group_level=not actors_as_written,
+                         include_imported=include_imported, directed=not undirected, progress=progress)
     if fmt == "table":
         render.network_report(net)
         return

@@ -18,7 +18,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import case, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 
 from ..ingest.relationships import ImportedRelation
 from . import schema as s
@@ -27,7 +27,7 @@ from .dialect import insert_ignore
 from .links import canonical_only  # reposts are not counted again
 from .listing import period_overlaps
 
-__all__ = ["EXTRACTED", "IMPORTED", "GroupEvent", "add_imported", "events", "imported_keys"]
+__all__ = ["EXTRACTED", "IMPORTED", "GroupEvent", "add_imported", "count_events", "events", "imported_keys"]
 
 EXTRACTED, IMPORTED = "extracted", "imported"
 
@@ -59,15 +59,9 @@ def _by_pair(query: Any, source: Any, target: Any) -> Any:
                              case((forward, target), else_=source).label("hi"))
 
 
-def events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
-           as_written: bool = False, include_imported: bool = True) -> Iterator[GroupEvent]:
-    """Extracted relations of `version` (and imported ones) dated within the window, grouped by actor pair.
-
-    All events between two actors, in either direction and from either origin,
-    come together (oldest first), so a network can be built one pair at a time.
-    With a window, undated events are left out; without one, they are kept. Rows
-    are streamed, and their repeated strings interned.
-    """
+def _selects(version: str, since: str | None, until: str | None, as_written: bool,
+             include_imported: bool) -> list[Any]:
+    """One SELECT per origin, in the columns of `GroupEvent` plus the pair's ends `lo` and `hi`."""
     r, i = s.relations, s.imported_relations
     source, target = (r.c.source, r.c.target) if as_written else (r.c.source_group, r.c.target_group)
     parts = [_by_pair(select(literal(EXTRACTED).label("origin"), r.c.id, r.c.doc_id.label("doc"),
@@ -82,13 +76,33 @@ def events(store: Store, *, version: str, since: str | None = None, until: str |
                                      literal("asserted").label("modality"), i.c.date.label("when")),
                               source, target)
                      .where(*period_overlaps(i.c.date, since, until)))
-    query = union_all(*parts).subquery()
+    return parts
+
+
+def events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
+           as_written: bool = False, include_imported: bool = True) -> Iterator[GroupEvent]:
+    """Extracted relations of `version` (and imported ones) dated within the window, grouped by actor pair.
+
+    All events between two actors, in either direction and from either origin,
+    come together (oldest first), so a network can be built one pair at a time.
+    With a window, undated events are left out; without one, they are kept. Rows
+    are streamed, and their repeated strings interned.
+    """
+    query = union_all(*_selects(version, since, until, as_written, include_imported)).subquery()
     ordered = select(query).order_by(query.c.lo, query.c.hi, query.c.when.asc().nulls_last(),
                                      query.c.origin, query.c.id)
     with store.engine.connect() as conn:
         for row in conn.execution_options(stream_results=True).execute(ordered):
             yield GroupEvent(row.origin, row.id, intern(row.doc), intern(row.src), intern(row.type),
                              intern(row.tgt), intern(row.modality), row.when and intern(row.when))
+
+
+def count_events(store: Store, *, version: str, since: str | None = None, until: str | None = None,
+                 include_imported: bool = True) -> int:
+    """How many events `events` gives for the same window (for a progress bar)."""
+    query = union_all(*_selects(version, since, until, False, include_imported)).subquery()
+    with store.engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(query)) or 0)
 
 
 def imported_keys(store: Store) -> set[tuple[str, str, str]]:
