@@ -341,6 +341,8 @@ def test_watch_stops_cleanly_on_ctrl_c(site: Site, tmp_path: Path) -> None:
         [sys.executable, "-m", "rivalwatch", "--db", str(tmp_path / "w.db"), "watch", str(feeds), "--every", "1h"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # a suite started in the background (`cmd &`) ignores SIGINT, and its children would too
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     guard = threading.Timer(120, process.kill)   # never hang the suite
     guard.start()
