@@ -228,6 +228,7 @@ def test_accusation_makes_the_charge_alleged(extract: Extract) -> None:
     "The Taliban reportedly shelter the TTP in Kunar.",
     "The Taliban allegedly funded the TTP.",
     "Pakistan says the Taliban harbour the TTP.",
+    "There are reports that the Taliban shelter the TTP.",
 ])
 def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     result = extract(text)
@@ -241,6 +242,10 @@ def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     ("The TTP did not attack ISKP.", ("TTP", "ASSAULT", "ISKP")),
     ("The TTP denied attacking ISKP.", ("TTP", "ASSAULT", "ISKP")),
     ("ISKP has not attacked the TTP since 2022.", ("ISKP", "ASSAULT", "TTP")),
+    ("There is no evidence that al-Qaeda supports ISKP.", ("AQ", "SUPPORT", "ISKP")),
+    ("Rumours that the TTP fought ISKP in Kurram were false.", ("ISKP", "FIGHT", "TTP")),
+    ("Reports that ISKP attacked the Taliban were denied.", ("ISKP", "ASSAULT", "TALIBAN")),
+    ("The claim that the TTP pledged allegiance to ISKP is baseless.", ("TTP", "PLEDGE", "ISKP")),
 ])
 def test_negated_relation_is_marked_negated(extract: Extract, text: str, triple: tuple[str, str, str]) -> None:
     result = extract(text)
@@ -268,6 +273,24 @@ def test_hypothetical_relation_is_marked_hypothetical(extract: Extract, text: st
 ])
 def test_unreal_relations_are_never_asserted(extract: Extract, text: str) -> None:
     assert triples(extract(text), "asserted") == set()
+
+
+def test_rejected_reports_are_not_facts_nor_targets(extract: Extract) -> None:
+    result = extract("Pakistan rejected reports that it supports the TTP.")
+    assert only(result, "PAKISTAN", "SUPPORT", "TTP").modality == "alleged"
+    assert triples(result, "asserted") == set()  # and not "Pakistan REJECT TTP": it rejected reports
+
+
+def test_a_fact_stated_in_a_that_clause_stays_asserted(extract: Extract) -> None:
+    assert only(extract("The fact that the TTP attacked Pakistan angered Islamabad."),
+                "TTP", "ASSAULT", "PAKISTAN").modality == "asserted"
+
+
+def test_which_in_a_reported_relative_clause_is_its_antecedent(extract: Extract) -> None:
+    result = extract("ISKP says the TTP is a tool of the Taliban regime, which it claims has coerced the TTP "
+                     "into talks with Pakistan.")
+    assert only(result, "TALIBAN", "COERCE", "TTP").modality == "alleged"
+    assert not {t for t in triples(result) if t[0] == "ISKP" and t[1] == "COERCE"}
 
 
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:

@@ -55,8 +55,12 @@ class ArgumentFinder:
         """The head of the subject of `verb`, climbing to governing clauses if needed."""
         for child in verb.children:
             if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and depth > 0):
-                if child.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-                    return verb.head
+                if child.tag_ in ("WDT", "WP"):  # "the regime, which they claim has shielded X": the regime
+                    clause = verb
+                    while clause.dep_ in ("ccomp", "conj", "xcomp") and clause.head.i != clause.i:
+                        clause = clause.head
+                    if clause.dep_ == "relcl":
+                        return clause.head
                 return child
             if child.dep_ == "agent":
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
@@ -114,7 +118,21 @@ class ArgumentFinder:
         negating = cue.lemma_.lower() in self.modality.negating_verbs
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
                 if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
+                and not self._in_content_clause(s.root, cue)
                 and not (hostile_only and self._np_head(s).head.lower_ == "against")]  # "cooperated against X"
+
+    @staticmethod
+    def _in_content_clause(token: Token, cue: Token) -> bool:
+        """Is the token inside a noun's "that" clause below the cue ("rejected reports that it supports the
+        TTP")? What such a clause says is its own relation, not the cue's target ("warned that they will
+        strike X", a verb's own clause, still names the target)."""
+        node = token
+        while node.i != cue.i and node.head.i != node.i:
+            if node.dep_ == "acl" and any(c.dep_ == "mark" for c in node.children) \
+                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                return True
+            node = node.head
+        return False
 
     def _is_place(self, span: Span) -> bool:
         """Is the mention (or the noun it modifies) the object of "in", "across", "under"...?"""

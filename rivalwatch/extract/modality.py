@@ -27,6 +27,8 @@ class ModalityCues:
     hypothetical_verbs: frozenset[str]
     alleged_adverbs: frozenset[str]
     alleged_verbs: frozenset[str]
+    alleged_nouns: frozenset[str]
+    false_words: frozenset[str]
 
     @classmethod
     def from_knowledge(cls, cues: dict[str, Any]) -> "ModalityCues":
@@ -41,6 +43,8 @@ class ModalityCues:
             hypothetical_verbs=words("hypothetical", "verbs"),
             alleged_adverbs=words("alleged", "adverbs"),
             alleged_verbs=words("alleged", "verbs"),
+            alleged_nouns=words("alleged", "nouns"),
+            false_words=words("negated", "false_words"),
         )
 
 
@@ -64,6 +68,19 @@ def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> s
     return None
 
 
+def _said_of(noun: Token, cues: ModalityCues) -> str | None:
+    """What a noun makes of the "that" clause it introduces: "no evidence that", "rumours that ... were
+    false", "denied reports that" negate it; "reports that", "the claim that" make it someone's claim."""
+    head = noun.head
+    if _own_marker(noun, cues) == "negated":
+        return "negated"
+    if noun.dep_ in ("nsubj", "nsubjpass", "dobj") and head.lemma_.lower() in cues.negating_verbs:
+        return "negated"
+    if noun.dep_ == "nsubj" and any(c.dep_ in ("acomp", "attr") and c.lower_ in cues.false_words for c in head.children):
+        return "negated"
+    return "alleged" if noun.lemma_.lower() in cues.alleged_nouns else None
+
+
 def modality_of(cue: Token, cues: ModalityCues) -> str:
     """The modality of the relation signalled by `cue` (see module docstring).
     """
@@ -79,7 +96,14 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         # A clause with a subject of its own keeps its own auxiliaries and negation:
         # only the governing verb's meaning (deny, seek, claim) carries over.
         own_clause = token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+        # "reports that ISKP attacked ...": a clause that is the content of a noun, not a relative clause
+        content = token.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
         link, token = token.dep_, token.head
+        if content and token.pos_ == "NOUN":
+            marker = _said_of(token, cues)
+            if marker:
+                return marker
+            break  # "the fact that ...", "the news that ...": the clause says it itself
         if own_clause and link not in ("ccomp", "xcomp", "conj"):
             break  # an adverbial or relative clause with its own subject stands on its own
         lemma = token.lemma_.lower()
