@@ -293,6 +293,14 @@ def test_which_in_a_reported_relative_clause_is_its_antecedent(extract: Extract)
     assert not {t for t in triples(result) if t[0] == "ISKP" and t[1] == "COERCE"}
 
 
+@pytest.mark.parametrize("text", [
+    "HTS and Hurras al-Din fell out in 2020. The two groups clashed in Idlib in June.",
+    "HTS arrested dozens of Hurras al-Din members in Idlib after the two groups clashed.",
+])
+def test_the_two_groups_are_the_last_two_groups_named(extract: Extract, text: str) -> None:
+    assert only(extract(text), "HTS", "FIGHT", "HURRAS_AL_DIN").modality == "asserted"
+
+
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
     result = extract("ISKP threatened to attack the Taliban.")
     assert only(result, "ISKP", "THREATEN", "TALIBAN").modality == "asserted"

@@ -216,6 +216,18 @@ class RelationFinder(ArgumentFinder):
                 found.append(cue)
         return found
 
+    def _groups_named(self, start: int, end: int, mentions: dict[int, Span], recent: list[str]) -> list[str]:
+        """`recent` (groups last named, oldest first) updated with the groups named in tokens [start, end)."""
+        out = list(recent)
+        for i in range(start, end):
+            span = mentions.get(i)
+            actor = self.kb.actors.get(span.label_) if span is not None and i == span.start else None
+            if actor is not None and actor.kind in ("armed_group", "political_party"):
+                if span.label_ in out:
+                    out.remove(span.label_)
+                out.append(span.label_)
+        return out
+
     # -- special constructions --------------------------------------------
     def _pair_subject(self, sent: Span, token: Token, recent: list[str], mentions: dict[int, Span]) -> list[str]:
         """The two parties of a symmetric relation: "a ceasefire between Israel and
@@ -340,7 +352,9 @@ class RelationFinder(ArgumentFinder):
                     continue  # "operations targeting X": the noun carries the relation
                 for cue in self._cues_at(token):
                     rtype = self._type_for(token, cue)
-                    pair = self._pair_subject(sent, token, recent, mentions) if rtype in self.symmetric else []
+                    # "HTS arrested Hurras al-Din members after the two groups clashed": the groups so far
+                    pair = self._pair_subject(sent, token, self._groups_named(sent.start, token.i, mentions, recent),
+                                              mentions) if rtype in self.symmetric else []
                     if pair:
                         # "no ties between X and Y" is the writer's statement, not a rejection by either
                         add(pair[0], rtype, pair[1], token, 0.6, said_by_source=False)
@@ -369,13 +383,7 @@ class RelationFinder(ArgumentFinder):
                 add(source, "SUPPORT", target, head, 0.55)
             for head, source, target in self._anti_relations(sent, mentions, focus_at.get(sent.start)):
                 add(source, self._anti_type(head), target, head, 0.6)
-            for i in range(sent.start, sent.end):
-                span = mentions.get(i)
-                if span is not None and i == span.start and self.kb.actors.get(span.label_) and \
-                        self.kb.actors[span.label_].kind in ("armed_group", "political_party"):
-                    if span.label_ in recent:
-                        recent.remove(span.label_)
-                    recent.append(span.label_)
+            recent[:] = self._groups_named(sent.start, sent.end, mentions, recent)
         return [(s, t, o, m, cue, round(c, 3)) for (s, t, o, m, _), (c, cue) in found.items()]
 
     def __call__(self, doc: Doc) -> Doc:
