@@ -258,8 +258,8 @@ def _pair_edges(ends: tuple[str, str], events: Sequence[_Event], directed: bool,
     """One actor pair's edges (one per direction, or one) with `min_evidence` documents, and their projection."""
     by_ends: dict[tuple[str, str], list[_Event]] = {}
     for event in events:
-        for ends in _ends(event, directed):
-            by_ends.setdefault(ends, []).append(event)
+        for edge_ends in _ends(event, directed):
+            by_ends.setdefault(edge_ends, []).append(event)
     kept = {ends: found for ends, found in by_ends.items() if len(_docs(found)) >= min_evidence}
     if not kept:
         return [], None
