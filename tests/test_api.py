@@ -201,6 +201,8 @@ def test_analyses(get: Callable[..., httpx.Response]) -> None:
     assert "alerts" in get("/api/alerts", by="year").json()
     network = get("/api/network").json()
     assert {"nodes", "edges"} <= set(network)
+    assert len(network["triads"]) == network["balance"]["triads"] <= 100
+    assert get("/api/network", triads=0).json()["triads"] == [] and network["balance"]["triads"] >= 0
     assert "claims" in get("/api/claims").json()
     assert "flows" in get("/api/defections").json()
     _error(get("/api/alerts", by="decade"), 422, "RW400")

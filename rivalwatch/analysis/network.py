@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations, groupby
+from itertools import combinations, groupby, islice
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
@@ -185,7 +185,8 @@ class Network:
         yield from _triads(self.pairs, balanced=False)
         yield from _triads(self.pairs, balanced=True)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, triads: int | None = None) -> dict[str, Any]:
+        """Everything as JSON types; `triads` lists only the first so many (the balance counts all)."""
         return {
             "slice": {"since": self.since, "until": self.until},
             "directed": self.directed, "group_level": self.group_level, "min_evidence": self.min_evidence,
@@ -193,7 +194,7 @@ class Network:
             "balance": self.balance.as_dict(),
             "nodes": [n.as_dict() for n in self.nodes],
             "edges": [e.as_dict() for e in self.edges],
-            "triads": [t.as_dict() for t in self.triads()],
+            "triads": [t.as_dict() for t in islice(self.triads(), triads)],
         }
 
 

@@ -136,10 +136,12 @@ async def alerts(request: Request, ws: WS, _: Viewer, by: Period = "quarter", si
 @router.get("/network", summary="Signed actor network of a time slice, with balance and centrality")
 async def network(request: Request, ws: WS, _: Viewer, year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
             since: Since = None, until: Until = None, min_evidence: Annotated[int, Query(ge=1, le=1000)] = 1,
-            group_level: bool = True, include_imported: bool = True, directed: bool = True) -> Response:
+            group_level: bool = True, include_imported: bool = True, directed: bool = True,
+            triads: Annotated[int, Query(ge=0, le=100_000, description="Triads listed (unbalanced first); `balance` "
+                                                                      "counts them all.")] = 100) -> Response:
     return await _read(request, lambda: ws.network(year=year, since=since, until=until, min_evidence=min_evidence,
                                              group_level=group_level, include_imported=include_imported,
-                                             directed=directed).as_dict())
+                                             directed=directed).as_dict(triads=triads))
 
 
 @router.get("/claims", summary="Claims of responsibility and competing claims")
