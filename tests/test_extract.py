@@ -246,6 +246,8 @@ def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     ("Rumours that the TTP fought ISKP in Kurram were false.", ("ISKP", "FIGHT", "TTP")),
     ("Reports that ISKP attacked the Taliban were denied.", ("ISKP", "ASSAULT", "TALIBAN")),
     ("The claim that the TTP pledged allegiance to ISKP is baseless.", ("TTP", "PLEDGE", "ISKP")),
+    ("The TTP no longer fights ISKP.", ("ISKP", "FIGHT", "TTP")),
+    ("The TTP has yet to pledge allegiance to ISKP.", ("TTP", "PLEDGE", "ISKP")),
 ])
 def test_negated_relation_is_marked_negated(extract: Extract, text: str, triple: tuple[str, str, str]) -> None:
     result = extract(text)
@@ -259,6 +261,8 @@ def test_negated_relation_is_marked_negated(extract: Extract, text: str, triple:
     ("ISKP will likely try to attack the Taliban.", ("ISKP", "ASSAULT", "TALIBAN")),
     ("If ISKP attacks the Taliban in Kabul, Pakistan will close the border.", ("ISKP", "ASSAULT", "TALIBAN")),
     ("If the talks fail, the TTP will attack Pakistani troops.", ("TTP", "ASSAULT", "PAKISTAN")),
+    ("ISKP is unlikely to attack the TTP in the near term.", ("ISKP", "ASSAULT", "TTP")),
+    ("Officials doubt that ISKP attacked the Taliban.", ("ISKP", "ASSAULT", "TALIBAN")),
 ])
 def test_hypothetical_relation_is_marked_hypothetical(extract: Extract, text: str, triple: tuple[str, str, str]) -> None:
     result = extract(text)

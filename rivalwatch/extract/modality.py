@@ -29,6 +29,7 @@ class ModalityCues:
     alleged_verbs: frozenset[str]
     alleged_nouns: frozenset[str]
     false_words: frozenset[str]
+    pending: frozenset[str]
 
     @classmethod
     def from_knowledge(cls, cues: dict[str, Any]) -> "ModalityCues":
@@ -45,6 +46,7 @@ class ModalityCues:
             alleged_verbs=words("alleged", "verbs"),
             alleged_nouns=words("alleged", "nouns"),
             false_words=words("negated", "false_words"),
+            pending=words("negated", "pending"),
         )
 
 
@@ -59,6 +61,8 @@ def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> s
         word = child.lower_
         if negation and (child.dep_ == "neg" or (child.dep_ in ("det", "advmod", "preconj", "cc") and word in cues.negation_words)):
             return "negated"
+        if negation and child.dep_ == "advmod" and any(g.dep_ == "neg" for g in child.children):
+            return "negated"  # "no longer fights"
         if child.dep_ in ("aux", "auxpass") and word in cues.modal_aux and not presupposed:
             return "hypothetical"
         if child.dep_ in ("advmod", "amod", "mark") and word in cues.hypothetical_words:
@@ -110,6 +114,8 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         if token.lower_ == "without" or (lemma in cues.negating_verbs and link not in ("nsubj", "conj")):
             # "has not prevented its militants from attacking": a double negation asserts.
             return "asserted" if any(c.dep_ == "neg" for c in token.children) else "negated"
+        if link == "xcomp" and any(c.dep_ == "advmod" and c.lower_ in cues.pending for c in token.children):
+            return "negated"  # "has yet to pledge"
         if lemma in cues.hypothetical_words and token.pos_ in ("NOUN", "ADJ"):
             return "hypothetical"
         if lemma in cues.hypothetical_verbs and token.pos_ == "VERB" and link in ("xcomp", "ccomp", "dobj", "prep", "pcomp", "advcl"):
