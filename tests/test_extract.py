@@ -285,6 +285,12 @@ def test_rejected_reports_are_not_facts_nor_targets(extract: Extract) -> None:
     assert triples(result, "asserted") == set()  # and not "Pakistan REJECT TTP": it rejected reports
 
 
+def test_passive_charge_names_the_backer_and_the_backed(extract: Extract) -> None:
+    result = extract("Pakistan accuses the TTP of being backed by India.")
+    assert only(result, "INDIA", "SUPPORT", "TTP").modality == "alleged"
+    assert ("PAKISTAN", "ACCUSE", "TTP") in triples(result, "asserted")
+
+
 def test_a_fact_stated_in_a_that_clause_stays_asserted(extract: Extract) -> None:
     assert only(extract("The fact that the TTP attacked Pakistan angered Islamabad."),
                 "TTP", "ASSAULT", "PAKISTAN").modality == "asserted"

@@ -51,8 +51,10 @@ class ArgumentFinder:
                     stack.extend(g for g in child.children if g.dep_ == "pobj")
         return found
 
-    def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0) -> Token | None:
-        """The head of the subject of `verb`, climbing to governing clauses if needed."""
+    def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0, *,
+                       agent: bool = True) -> Token | None:
+        """The head of the subject of `verb`, climbing to governing clauses if needed; a passive's
+        "by" agent counts as its subject unless `agent=False`."""
         for child in verb.children:
             if child.dep_ in ("nsubj", "csubj") or (child.dep_ == "nsubjpass" and depth > 0):
                 if child.tag_ in ("WDT", "WP"):  # "the regime, which they claim has shielded X": the regime
@@ -62,7 +64,7 @@ class ArgumentFinder:
                     if clause.dep_ == "relcl":
                         return clause.head
                 return child
-            if child.dep_ == "agent":
+            if child.dep_ == "agent" and agent:
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
         if depth >= 8 or verb.head.i == verb.i or verb.dep_ not in CLIMB_LINKS:
             return None
@@ -92,7 +94,11 @@ class ArgumentFinder:
             if found:
                 return found
         passive = [n for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for n in self._names_under(c, mentions)]
-        return passive or self._subject(verb, mentions)
+        if passive:
+            return passive
+        # "accuses the TTP of being backed by India": the TTP, not the agent India
+        subject = self._subject_token(verb, mentions, agent=False)
+        return self._names_under(subject, mentions) if subject is not None else []
 
     def _subject(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
         """Actors that are the subject of `verb` (see `_subject_token`)."""
