@@ -291,6 +291,17 @@ def test_passive_charge_names_the_backer_and_the_backed(extract: Extract) -> Non
     assert ("PAKISTAN", "ACCUSE", "TTP") in triples(result, "asserted")
 
 
+@pytest.mark.parametrize("text, triple", [
+    ("The Islamic State's Sahel branch, known as ISGS, attacked JNIM.", ("IS_SAHEL", "ASSAULT", "JNIM")),
+    ("JNIM, the al-Qaeda coalition in Mali, attacked ISGS.", ("JNIM", "ASSAULT", "IS_SAHEL")),
+])
+def test_a_phrase_named_by_its_appositive_is_that_actor(extract: Extract, text: str,
+                                                         triple: tuple[str, str, str]) -> None:
+    result = extract(text)
+    assert only(result, *triple).modality == "asserted"
+    assert not {t for t in triples(result) if "AQ" in t or ("IS" in t and t != triple)}
+
+
 def test_a_fact_stated_in_a_that_clause_stays_asserted(extract: Extract) -> None:
     assert only(extract("The fact that the TTP attacked Pakistan angered Islamabad."),
                 "TTP", "ASSAULT", "PAKISTAN").modality == "asserted"

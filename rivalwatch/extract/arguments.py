@@ -3,7 +3,7 @@ phrase, the subject of a clause (climbing through governing clauses), the patien
 of a passive, objects of prepositions, and last-resort targets.
 
 `ArgumentFinder` is a mixin of `RelationFinder`; it reads the attributes
-`location_preps`, `modality`, `adjective_owner` and `_anti_starts` set there.
+`location_preps`, `modality`, `adjective_owner`, `naming_verbs` and `_anti_starts` set there.
 """
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ class ArgumentFinder:
     def _names_under(self, head: Token, mentions: dict[int, Span], *, follow_of: bool = True) -> list[str]:
         """Actors named by the noun phrase headed by `head` (conjuncts and modifiers)."""
         found: list[str] = []
-        stack = [head]
+        stack = [(head, False)]
         while stack:
-            token = stack.pop()
+            token, described = stack.pop()  # described: an appositive of an actor already named
             span = mentions.get(token.i)
             if span is not None and span.start in self._anti_starts:
                 continue
@@ -33,22 +33,29 @@ class ArgumentFinder:
                 if span.label_ not in found:
                     found.append(span.label_)
                 if span.root == token or token.i == span.end - 1:
-                    stack.extend(c for c in token.children if c.dep_ == "conj" or c.dep_ == "appos")
+                    stack.extend((c, c.dep_ == "appos") for c in token.children if c.dep_ in ("conj", "appos"))
                 continue
             # "Pakistan's parties like JUI-F" names JUI-F only; "the Islamic State's local
-            # branch, then known as ISGS" names ISGS, not the Islamic State.
+            # branch, then known as ISGS" names ISGS, not the Islamic State; "JNIM, the al-Qaeda
+            # coalition" is JNIM (al-Qaeda only describes it).
             examples = any(c.dep_ == "prep" and c.lower_ in ("like", "including", "such") for c in token.children)
-            named_itself = any(c.dep_ == "appos" and any(t.i in mentions for t in c.subtree) for c in token.children)
+            named_itself = described or any(
+                (c.dep_ == "appos" or (c.dep_ == "acl" and c.lemma_.lower() in self.naming_verbs))
+                and any(t.i in mentions for t in c.subtree) for c in token.children)
             for child in token.children:
                 if child.dep_ in NP_LINKS:
                     if not ((examples or named_itself) and child.dep_ in ("poss", "compound", "amod", "nmod")):
-                        stack.append(child)
+                        stack.append((child, False))
+                elif child.dep_ == "acl" and child.lemma_.lower() in self.naming_verbs:
+                    stack.extend((g, False) for c in child.children if c.dep_ in ("prep", "oprd")
+                                 for g in ([c] if c.dep_ == "oprd" else c.children) if g.dep_ in ("pobj", "oprd"))
                 elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
-                    stack.extend(g for g in child.children if g.dep_ == "pobj")
+                    stack.extend((g, False) for g in child.children if g.dep_ == "pobj")
                 elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
-                    stack.extend(g for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children) if g.dep_ == "pobj")
+                    stack.extend((g, False) for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children)
+                                 if g.dep_ == "pobj")
                 elif child.dep_ == "acl" and child.lower_ in ("including",):
-                    stack.extend(g for g in child.children if g.dep_ == "pobj")
+                    stack.extend((g, False) for g in child.children if g.dep_ == "pobj")
         return found
 
     def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0, *,

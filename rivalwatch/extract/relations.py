@@ -75,6 +75,7 @@ class RelationFinder(ArgumentFinder):
         self.adjective_owner = {adj.lower(): actor for actor, adjs in kb.adjectives.items() for adj in adjs}
         self.anti = frozenset(cues.get("anti_prefixes", []))
         self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
+        self.naming_verbs = frozenset(cues.get("naming_verbs", []))
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
         self.symmetric = frozenset(cues.get("symmetric_types", []))
         self.location_preps = frozenset(cues.get("location_preps", []))
