@@ -274,6 +274,7 @@ def test_hypothetical_relation_is_marked_hypothetical(extract: Extract, text: st
     "The TTP avoided open hostilities with ISKP.",
     "Analysts fear the TTP might join ISKP.",
     "There are no ties between the TTP and ISKP.",
+    "A planned ISKP attack on the Taliban was foiled.",
 ])
 def test_unreal_relations_are_never_asserted(extract: Extract, text: str) -> None:
     assert triples(extract(text), "asserted") == set()
@@ -320,6 +321,11 @@ def test_which_in_a_reported_relative_clause_is_its_antecedent(extract: Extract)
 ])
 def test_the_two_groups_are_the_last_two_groups_named(extract: Extract, text: str) -> None:
     assert only(extract(text), "HTS", "FIGHT", "HURRAS_AL_DIN").modality == "asserted"
+
+
+def test_a_thwarted_plot_is_coercion_of_the_plotter_not_an_attack(extract: Extract) -> None:
+    result = extract("Pakistani police thwarted an ISKP plot to bomb a Taliban office.")
+    assert triples(result, "asserted") == {("PAKISTAN", "COERCE", "ISKP")}
 
 
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
