@@ -14,8 +14,8 @@ referred to, else the last group mentioned;
 the focus at each sentence start goes to `doc.user_data["rw_focus"]` (sentence
 start -> actor). In a document with a speaker (`doc.user_data["rw_speaker"]`, the
 outlet a Telegram channel is mapped to), "we"/"our"/"us" outside quotation marks
-take the speaker, and an outlet's "our fighters" are its group's. Resolved anaphors are added to `doc.spans["rw_actors"]` with
-`id_ == "coref"`.
+take the speaker, and an outlet's "our fighters" are its group's. Resolved
+anaphors are added to `doc.spans["rw_actors"]` with `id_ == "coref"`.
 """
 from __future__ import annotations
 

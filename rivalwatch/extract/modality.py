@@ -2,7 +2,9 @@
 
 Walks from the cue word up through the clauses that govern it and returns the
 first marker met: a negation, a modal or conditional, or a reporting verb or
-adverb of allegation. Cue words come from `knowledge/modality_cues.yaml`.
+adverb of allegation. A "that" clause of a noun takes the noun's meaning: "no
+evidence that", "rumours that ... were false" negate it, "reports that" allege it,
+"the fact that" leaves it asserted. Cue words come from `knowledge/modality_cues.yaml`.
 """
 from __future__ import annotations
 
