@@ -328,6 +328,12 @@ def test_a_thwarted_plot_is_coercion_of_the_plotter_not_an_attack(extract: Extra
     assert triples(result, "asserted") == {("PAKISTAN", "COERCE", "ISKP")}
 
 
+def test_fire_trained_on_an_enemy_is_not_training_it(extract: Extract) -> None:
+    aimed = extract("The TTP's outlet keeps its fire trained on the Pakistani army rather than on ISKP.")
+    assert not {t for t in triples(aimed) if t[1] == "SUPPORT"}
+    assert ("AQ", "SUPPORT", "TTP") in triples(extract("Al-Qaeda trained TTP fighters in Waziristan."), "asserted")
+
+
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
     result = extract("ISKP threatened to attack the Taliban.")
     assert only(result, "ISKP", "THREATEN", "TALIBAN").modality == "asserted"

@@ -76,6 +76,8 @@ class RelationFinder(ArgumentFinder):
         self.anti = frozenset(cues.get("anti_prefixes", []))
         self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
         self.naming_verbs = frozenset(cues.get("naming_verbs", []))
+        self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
+                               for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
         self.symmetric = frozenset(cues.get("symmetric_types", []))
         self.location_preps = frozenset(cues.get("location_preps", []))
@@ -207,6 +209,9 @@ class RelationFinder(ArgumentFinder):
         part = PARTS.get(token.pos_)
         if part is None:
             return []
+        blocking = self.not_with_preps.get(token.lemma_.lower())
+        if blocking and any(c.dep_ == "prep" and c.lower_ in blocking for c in token.children):
+            return []  # "its fire trained on the army"
         found = []
         for cue in self.cues.get((token.lemma_.lower(), part), []) + self.cues.get((token.lower_, part), []):
             if cue.prefix:
