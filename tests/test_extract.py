@@ -334,6 +334,18 @@ def test_fire_trained_on_an_enemy_is_not_training_it(extract: Extract) -> None:
     assert ("AQ", "SUPPORT", "TTP") in triples(extract("Al-Qaeda trained TTP fighters in Waziristan."), "asserted")
 
 
+@pytest.mark.parametrize("text, triple, not_by", [
+    ("ISKP, citing the killing of its commander by the Taliban, issued a statement.", ("TALIBAN", "ASSAULT", "ISKP"),
+     "ISKP"),
+    ("The TTP condemned the killing of its commander by Pakistani forces.", ("PAKISTAN", "ASSAULT", "TTP"), "TTP"),
+])
+def test_who_cites_or_condemns_a_killing_did_not_kill(extract: Extract, text: str, triple: tuple[str, str, str],
+                                                      not_by: str) -> None:
+    result = extract(text)
+    assert only(result, *triple).modality == "asserted"
+    assert not {t for t in triples(result) if t[0] == not_by and t[1] == "ASSAULT"}
+
+
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
     result = extract("ISKP threatened to attack the Taliban.")
     assert only(result, "ISKP", "THREATEN", "TALIBAN").modality == "asserted"

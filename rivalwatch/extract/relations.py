@@ -76,6 +76,7 @@ class RelationFinder(ArgumentFinder):
         self.anti = frozenset(cues.get("anti_prefixes", []))
         self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
         self.naming_verbs = frozenset(cues.get("naming_verbs", []))
+        self.not_agent_verbs = frozenset(cues.get("not_agent_verbs", []))
         self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
                                for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
@@ -155,7 +156,10 @@ class RelationFinder(ArgumentFinder):
                 # "Taliban crackdowns weakened ISKP": the governing verb's object is the target.
                 targets = [n for c in phrase.head.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
             if not sources and phrase.dep_ not in SUBJECTS:
-                sources = self._subject(phrase, mentions) if phrase.dep_ in CLIMB_LINKS else []
+                # "ISKP launched attacks on X": the subject did it; not so "Iran, citing the killing of X"
+                by_subject = phrase.dep_ in CLIMB_LINKS and not (
+                    phrase.dep_ == "dobj" and phrase.head.lemma_.lower() in self.not_agent_verbs)
+                sources = self._subject(phrase, mentions) if by_subject else []
                 confidence = 0.55
             in_passive = phrase.dep_ == "pobj" and self._passive(phrase.head.head)
             if sources and not targets and phrase.dep_ not in SUBJECTS and (
