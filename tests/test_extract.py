@@ -263,6 +263,7 @@ def test_negated_relation_is_marked_negated(extract: Extract, text: str, triple:
     ("If the talks fail, the TTP will attack Pakistani troops.", ("TTP", "ASSAULT", "PAKISTAN")),
     ("ISKP is unlikely to attack the TTP in the near term.", ("ISKP", "ASSAULT", "TTP")),
     ("Officials doubt that ISKP attacked the Taliban.", ("ISKP", "ASSAULT", "TALIBAN")),
+    ("ISKP is capable of attacking the Taliban anywhere in Afghanistan.", ("ISKP", "ASSAULT", "TALIBAN")),
 ])
 def test_hypothetical_relation_is_marked_hypothetical(extract: Extract, text: str, triple: tuple[str, str, str]) -> None:
     result = extract(text)
