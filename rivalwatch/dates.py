@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-__all__ = ["parse_date", "find_dateline", "resolve"]
+__all__ = ["parse_date", "find_dateline", "resolve", "resolve_after"]
 
 MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(
@@ -75,6 +75,7 @@ _LEADING_WORDS = re.compile(
 _TIME_OF_DAY = re.compile(rf"^((?:last\s+)?(?:{'|'.join(WEEKDAYS)})|yesterday|today)\s+(?:morning|afternoon|evening|night)$")
 _ANAPHORIC = re.compile(r"\b(?:that|same|following|next|coming|past|recent)\b")
 _AGO = re.compile(r"^(?P<n>\d+|[a-z]+)\s+(?P<unit>day|week|month|year)s?\s+ago$")
+_LATER = re.compile(r"^(?P<n>\d+|[a-z]+)\s+(?P<unit>day|week|month|year)s?\s+(?:later|after)$")
 
 
 def parse_date(text: str) -> str | None:
@@ -139,6 +140,42 @@ def resolve(expr: str, published: str | None) -> str | None:
     if pub is None:
         return None
     return _resolve_relative(s, pub)
+
+
+def resolve_after(expr: str, anchor: str | None) -> str | None:
+    """Resolve an expression that points back into the narrative against `anchor`, the
+    last date the text named before it: "that month", "the same year", "later that
+    year", "the following month", "the following year", "two months later",
+    "three days later". It keeps the anchor's precision at most ("the following
+    month" of "2024" is unknown); anything else gives None.
+
+    Example: resolve_after("the following month", "2024-07") == "2024-08"
+    """
+    pub = _parse_published(anchor)
+    if pub is None:
+        return None
+    year, month, day = pub
+    s = _normalise_expression(expr)
+    if s in ("that year", "same year"):
+        return f"{year:04d}"
+    if s == "following year":
+        return f"{year + 1:04d}"
+    if month is not None and s in ("that month", "same month"):
+        return f"{year:04d}-{month:02d}"
+    if month is not None and s == "following month":
+        return _shift_month(year, month, 1)
+    later = _LATER.fullmatch(s)
+    count = None if later is None else int(later["n"]) if later["n"].isdigit() else _NUMBER_WORDS.get(later["n"])
+    if later is None or count is None:
+        return None
+    if later["unit"] == "year":
+        return f"{year + count:04d}" if month is None else _shift_month(year, month, 12 * count)
+    if later["unit"] == "month":
+        return _shift_month(year, month, count) if month is not None else None
+    if day is None or month is None:
+        return None
+    days = count * (7 if later["unit"] == "week" else 1)
+    return (_dt.date(year, month, day) + _dt.timedelta(days=days)).isoformat()
 
 
 # --- helpers -----------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from rivalwatch.dates import MONTHS, find_dateline, parse_date, resolve
+from rivalwatch.dates import MONTHS, find_dateline, parse_date, resolve, resolve_after
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,22 @@ def test_resolve_without_publication() -> None:
     assert resolve("yesterday", None) is None
     assert resolve("Oct 2, 2023", None) == "2023-10-02"
     assert resolve("mid-2024", None) == "2024"
+
+
+@pytest.mark.parametrize("expr, anchor, expected", [
+    ("the following month", "2024-07", "2024-08"),
+    ("The following month", "2024-12-14", "2025-01"),
+    ("that month", "2024-07-14", "2024-07"),
+    ("later that year", "2024-07", "2024"),
+    ("the same year", "2019-03-02", "2019"),
+    ("the following year", "2023", "2024"),
+    ("two months later", "2024-11", "2025-01"),
+    ("three days later", "2024-02-27", "2024-03-01"),
+    ("a year later", "2021-08", "2022-08"),
+    ("the following month", "2024", None),     # never more precise than the anchor
+    ("a week later", "2024-07", None),
+    ("that month", None, None),
+    ("in July", "2024-03", None),              # not a narrative back-reference: resolve() handles it
+])
+def test_resolve_after_points_back_into_the_narrative(expr: str, anchor: str | None, expected: str | None) -> None:
+    assert resolve_after(expr, anchor) == expected

@@ -347,6 +347,13 @@ def test_who_cites_or_condemns_a_killing_did_not_kill(extract: Extract, text: st
     assert not {t for t in triples(result) if t[0] == not_by and t[1] == "ASSAULT"}
 
 
+def test_the_following_month_counts_from_the_last_date_named(extract: Extract) -> None:
+    result = extract("In July 2024 ISKP released an audio message against the TTP. "
+                     "The following month, ISKP denounced the Taliban. Two months later, the TTP attacked Pakistani troops.")
+    assert only(result, "ISKP", "ACCUSE", "TALIBAN").date == "2024-08"
+    assert only(result, "TTP", "ASSAULT", "PAKISTAN").date == "2024-10"
+
+
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
     result = extract("ISKP threatened to attack the Taliban.")
     assert only(result, "ISKP", "THREATEN", "TALIBAN").modality == "asserted"

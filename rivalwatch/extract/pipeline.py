@@ -12,7 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..dates import resolve
+from ..dates import resolve, resolve_after
 from ..knowledge.gazetteer import load_gazetteer
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor, Evidence, Extraction, Mention, Relation, Document
@@ -69,12 +69,24 @@ def reference_date(doc: Doc, document: Document) -> str | None:
     return max(years) if years else None
 
 
-def _date_of(cue: Token, published: str | None) -> str | None:
-    """The date of the cue's clause (else the nearest one), resolved against publication."""
-    for ent in _ranked([e for e in cue.sent.ents if e.label_ == "DATE"], cue):
-        value = resolve(ent.text, published)
+def narrative_dates(doc: Doc, published: str | None) -> dict[int, str]:
+    """Token start -> ISO date of every DATE the text names, in text order: resolved on its
+    own or against publication, else ("the following month", "two months later")
+    against the last date resolved before it."""
+    out: dict[int, str] = {}
+    last: str | None = None
+    for ent in (e for e in doc.ents if e.label_ == "DATE"):
+        value = resolve(ent.text, published) or resolve_after(ent.text, last)
         if value:
-            return value
+            out[ent.start] = last = value
+    return out
+
+
+def _date_of(cue: Token, dates: dict[int, str]) -> str | None:
+    """The date of the cue's clause, else the nearest one in its sentence (see `narrative_dates`)."""
+    for ent in _ranked([e for e in cue.sent.ents if e.label_ == "DATE"], cue):
+        if ent.start in dates:
+            return dates[ent.start]
     return None
 
 
@@ -132,6 +144,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     mentioned = {i for s in doc.spans[SPAN_KEY] for i in range(s.start, s.end)}
     location_preps = frozenset(kb.relation_cues.get("location_preps", []))
     reference = reference_date(doc, document)
+    dates = narrative_dates(doc, reference)
     relations = []
     # Relation cues are English: a document in another language yields its actors,
     # mentions and dates only (it is reported as partly analysed).
@@ -140,7 +153,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
         relations.append(Relation(
             source=source, type=rtype, target=target, modality=modality,
             evidence=_evidence(doc, document, cue),
-            date=_date_of(doc[cue], reference),
+            date=_date_of(doc[cue], dates),
             location=_place_of(doc[cue], mentioned, location_preps),
             confidence=confidence, cue=doc[cue].text,
         ))
@@ -152,7 +165,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     )
     claims, publications = ((), ()) if not english else _media.records(
         doc, evidence=lambda i: _evidence(doc, document, i),
-        date=lambda i: _date_of(doc[i], reference),
+        date=lambda i: _date_of(doc[i], dates),
         place=lambda i: _place_of(doc[i], mentioned, location_preps),
     )
     return Extraction(
