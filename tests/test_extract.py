@@ -354,6 +354,14 @@ def test_the_following_month_counts_from_the_last_date_named(extract: Extract) -
     assert only(result, "TTP", "ASSAULT", "PAKISTAN").date == "2024-10"
 
 
+@pytest.mark.parametrize("text", [
+    "Hakimullah Mehsud died in a US drone strike in 2013.",
+    "The death of Hakimullah Mehsud in a US drone strike in 2013 weakened the TTP.",
+])
+def test_who_died_in_an_attack_is_its_target(extract: Extract, text: str) -> None:
+    assert only(extract(text), "UNITED_STATES", "ASSAULT", "HAKIMULLAH_MEHSUD").date == "2013"
+
+
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
     result = extract("ISKP threatened to attack the Taliban.")
     assert only(result, "ISKP", "THREATEN", "TALIBAN").modality == "asserted"

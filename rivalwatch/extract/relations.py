@@ -77,6 +77,7 @@ class RelationFinder(ArgumentFinder):
         self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
         self.naming_verbs = frozenset(cues.get("naming_verbs", []))
         self.not_agent_verbs = frozenset(cues.get("not_agent_verbs", []))
+        self.death_words = frozenset(cues.get("death_words", []))
         self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
                                for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
@@ -162,6 +163,14 @@ class RelationFinder(ArgumentFinder):
                 sources = self._subject(phrase, mentions) if by_subject else []
                 confidence = 0.55
             in_passive = phrase.dep_ == "pobj" and self._passive(phrase.head.head)
+            died = phrase.dep_ == "pobj" and phrase.head.lower_ == "in" and \
+                phrase.head.head.lemma_.lower() in self.death_words
+            if sources and not targets and died:
+                # "X died in a US drone strike", "the death of X in a US drone strike"
+                governor = phrase.head.head
+                targets = (self._prep_objects(governor, frozenset({"of"}), mentions) if governor.pos_ == "NOUN"
+                           else self._patient(governor, mentions))
+                confidence = 0.5
             if sources and not targets and phrase.dep_ not in SUBJECTS and (
                     cue.type in ("COERCE", "DEFECT") or in_passive):
                 # "losses due to persecution by X", "weakened by Taliban crackdowns",
