@@ -229,6 +229,7 @@ def test_accusation_makes_the_charge_alleged(extract: Extract) -> None:
     "The Taliban allegedly funded the TTP.",
     "Pakistan says the Taliban harbour the TTP.",
     "There are reports that the Taliban shelter the TTP.",
+    "ISKP portrays the TTP as a Taliban-backed militia.",
 ])
 def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     result = extract(text)
