@@ -363,6 +363,21 @@ def test_who_died_in_an_attack_is_its_target(extract: Extract, text: str) -> Non
     assert only(extract(text), "UNITED_STATES", "ASSAULT", "HAKIMULLAH_MEHSUD").date == "2013"
 
 
+def test_according_to_makes_a_claim_and_names_no_party(extract: Extract) -> None:
+    result = extract("Hamas and Hezbollah coordinate closely, according to Israeli officials.")
+    assert only(result, "HAMAS", "COOPERATE", "HEZBOLLAH").modality == "alleged"
+    assert not {t for t in triples(result) if "ISRAEL" in t}
+
+
+def test_a_reflexive_object_is_no_target(extract: Extract) -> None:
+    assert triples(extract("Boko Haram's leader Abubakar Shekau killed himself rather than surrender to ISWAP.")) == set()
+
+
+def test_a_shared_object_of_two_verbs_is_the_target_of_both(extract: Extract) -> None:
+    result = extract("Al-Shabaab arrested and executed suspected Islamic State sympathisers.")
+    assert ("SHABAAB", "COERCE", "IS") in triples(result, "asserted")
+
+
 def test_threat_to_attack_is_a_threat_not_an_attack(extract: Extract) -> None:
     result = extract("ISKP threatened to attack the Taliban.")
     assert only(result, "ISKP", "THREATEN", "TALIBAN").modality == "asserted"

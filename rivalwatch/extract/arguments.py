@@ -131,8 +131,23 @@ class ArgumentFinder:
         negating = cue.lemma_.lower() in self.modality.negating_verbs
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
                 if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
-                and not self._in_content_clause(s.root, cue)
+                and not self._in_content_clause(s.root, cue) and not self._said_by(s.root, cue)
                 and not (hostile_only and self._np_head(s).head.lower_ == "against")]  # "cooperated against X"
+
+    def _said_by(self, token: Token, cue: Token) -> bool:
+        """Is the token in another predicate joined to the cue's, when the cue has an object of its own
+        ("overrunning villages and clashing with JNIM"; but "arrested and executed X" share X), or in
+        who says it ("..., according to Israeli officials")? Neither is the cue's target."""
+        own_object = any(c.dep_ in OBJECTS for c in cue.children)
+        node = token
+        while node.i != cue.i and node.head.i != node.i:
+            if own_object and node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"):
+                return True
+            if node.dep_ == "prep" and any(tuple(t.lower_ for t in node.doc[node.i:node.i + len(p)]) == p
+                                          for p in self.modality.alleged_phrases):
+                return True
+            node = node.head
+        return False
 
     @staticmethod
     def _in_content_clause(token: Token, cue: Token) -> bool:

@@ -29,6 +29,7 @@ class ModalityCues:
     hypothetical_verbs: frozenset[str]
     alleged_adverbs: frozenset[str]
     alleged_verbs: frozenset[str]
+    alleged_phrases: frozenset[tuple[str, ...]]
     alleged_nouns: frozenset[str]
     false_words: frozenset[str]
     pending: frozenset[str]
@@ -46,6 +47,7 @@ class ModalityCues:
             hypothetical_verbs=words("hypothetical", "verbs"),
             alleged_adverbs=words("alleged", "adverbs"),
             alleged_verbs=words("alleged", "verbs"),
+            alleged_phrases=frozenset(tuple(w.split()) for w in words("alleged", "phrases")),
             alleged_nouns=words("alleged", "nouns"),
             false_words=words("negated", "false_words"),
             pending=words("negated", "pending"),
@@ -71,6 +73,9 @@ def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> s
             return "hypothetical"
         if child.dep_ == "advmod" and word in cues.alleged_adverbs:
             return "alleged"
+        if child.dep_ == "prep" and any(tuple(t.lower_ for t in child.doc[child.i:child.i + len(p)]) == p
+                                        for p in cues.alleged_phrases):
+            return "alleged"  # "..., according to Israeli officials"
     return None
 
 

@@ -35,6 +35,7 @@ from .modality import ModalityCues, modality_of, reporting_verb
 RELATIONS_KEY = "rw_relations"
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 PARTS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj"}
+REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves"})
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,8 @@ class RelationFinder(ArgumentFinder):
             # "Increasing attacks against NGOs": said of the group the text is about
             # (not "our fighters attacked X" when nobody is known to speak).
             sources, confidence = [focus], 0.4
+        if any(c.dep_ in OBJECTS and c.lower_ in REFLEXIVES for c in token.children):
+            return  # "killed himself": no one else is the target
         if sources and not targets:
             targets = self._loose_targets(token, mentions, hostile_only=cue.type in self.cooperative)
             confidence = 0.35
