@@ -182,8 +182,8 @@ class Network:
 
     def triads(self) -> Iterator[Triad]:
         """Unbalanced triads first, then balanced ones, each by their actors."""
-        yield from _triads(self.pairs, balanced=False)
-        yield from _triads(self.pairs, balanced=True)
+        yield from (t for t in _triads(self.pairs) if not t.balanced)
+        yield from (t for t in _triads(self.pairs) if t.balanced)
 
     def as_dict(self, *, triads: int | None = None) -> dict[str, Any]:
         """Everything as JSON types; `triads` lists only the first so many (the balance counts all)."""
@@ -268,8 +268,8 @@ def _pair_edges(ends: tuple[str, str], events: Sequence[_Event], directed: bool,
     return [_edge(s, t, found) for (s, t), found in kept.items()], _edge(*ends, projected)
 
 
-def _triads(pairs: Iterable[Edge], *, balanced: bool) -> Iterator[Triad]:
-    """The balanced (or unbalanced) triads among signed pairs, by their actors."""
+def _triads(pairs: Iterable[Edge]) -> Iterator[Triad]:
+    """The triads among signed pairs, by their actors."""
     signs = {frozenset((e.source, e.target)): e.sign for e in pairs if e.sign}
     neighbours: dict[str, set[str]] = {}
     for a, b in (tuple(k) for k in signs):
@@ -281,9 +281,8 @@ def _triads(pairs: Iterable[Edge], *, balanced: bool) -> Iterator[Triad]:
                 continue
             triple = [(x, y, signs[frozenset((x, y))]) for x, y in ((a, b), (a, c), (b, c))]
             negatives = sum(1 for *_, s in triple if s < 0)
-            pattern, is_balanced, reading = TRIAD_PATTERNS[negatives]
-            if is_balanced == balanced:
-                yield Triad((a, b, c), tuple(triple), negatives, pattern, is_balanced, reading)
+            pattern, balanced, reading = TRIAD_PATTERNS[negatives]
+            yield Triad((a, b, c), tuple(triple), negatives, pattern, balanced, reading)
 
 
 def _nodes(pairs: Mapping[tuple[str, str], Edge], actors: Mapping[str, ActorInfo]) -> list[Node]:
@@ -331,8 +330,8 @@ def build_network(
         if pair is not None:
             pairs[ends] = pair
     pairs = dict(sorted(pairs.items()))
-    balanced = sum(1 for _ in _triads(pairs.values(), balanced=True))
-    unbalanced = sum(1 for _ in _triads(pairs.values(), balanced=False))
+    by_balance = Counter(t.balanced for t in _triads(pairs.values()))
+    balanced, unbalanced = by_balance[True], by_balance[False]
     triads = balanced + unbalanced
     return Network(
         since=since, until=until, directed=directed, group_level=group_level, min_evidence=min_evidence,
