@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from .modality import noun_clause, opens_phrase
+
 # Dependency links we may follow down from an argument head to the actor names in it.
 NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
 CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj",
@@ -131,33 +133,23 @@ class ArgumentFinder:
         negating = cue.lemma_.lower() in self.modality.negating_verbs
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
                 if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
-                and not self._in_content_clause(s.root, cue) and not self._said_by(s.root, cue)
+                and not self._beside_the_cue(s.root, cue)
                 and not (hostile_only and self._np_head(s).head.lower_ == "against")]  # "cooperated against X"
 
-    def _said_by(self, token: Token, cue: Token) -> bool:
-        """Is the token in another predicate joined to the cue's, when the cue has an object of its own
-        ("overrunning villages and clashing with JNIM"; but "arrested and executed X" share X), or in
-        who says it ("..., according to Israeli officials")? Neither is the cue's target."""
+    def _beside_the_cue(self, token: Token, cue: Token) -> bool:
+        """Is the token, below the cue, in what is not the cue's own phrase: a noun's "that" clause
+        ("rejected reports that it supports the TTP": its own relation), another predicate joined to a
+        cue that has an object of its own ("overrunning villages and clashing with JNIM"; but
+        "arrested and executed X" share X), or who says it ("..., according to Israeli officials")?
+        ("Warned that they will strike X", a verb's own clause, still names the target.)"""
         own_object = any(c.dep_ in OBJECTS for c in cue.children)
         node = token
         while node.i != cue.i and node.head.i != node.i:
+            if noun_clause(node) and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                return True
             if own_object and node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"):
                 return True
-            if node.dep_ == "prep" and any(tuple(t.lower_ for t in node.doc[node.i:node.i + len(p)]) == p
-                                          for p in self.modality.alleged_phrases):
-                return True
-            node = node.head
-        return False
-
-    @staticmethod
-    def _in_content_clause(token: Token, cue: Token) -> bool:
-        """Is the token inside a noun's "that" clause below the cue ("rejected reports that it supports the
-        TTP")? What such a clause says is its own relation, not the cue's target ("warned that they will
-        strike X", a verb's own clause, still names the target)."""
-        node = token
-        while node.i != cue.i and node.head.i != node.i:
-            if node.dep_ == "acl" and any(c.dep_ == "mark" for c in node.children) \
-                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            if node.dep_ == "prep" and opens_phrase(node, self.modality.alleged_phrases):
                 return True
             node = node.head
         return False

@@ -54,6 +54,16 @@ class ModalityCues:
         )
 
 
+def opens_phrase(token: Token, phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Do the words from `token` on spell one of `phrases` ("according to")?"""
+    return any(tuple(t.lower_ for t in token.doc[token.i:token.i + len(p)]) == p for p in phrases)
+
+
+def noun_clause(token: Token) -> bool:
+    """Is the token the verb of a noun's "that" clause ("reports that ISKP attacked ...")?"""
+    return token.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+
+
 def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> str | None:
     """A marker attached directly to `token` (its negation, auxiliaries, adverbs).
 
@@ -73,8 +83,7 @@ def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> s
             return "hypothetical"
         if child.dep_ == "advmod" and word in cues.alleged_adverbs:
             return "alleged"
-        if child.dep_ == "prep" and any(tuple(t.lower_ for t in child.doc[child.i:child.i + len(p)]) == p
-                                        for p in cues.alleged_phrases):
+        if child.dep_ == "prep" and opens_phrase(child, cues.alleged_phrases):
             return "alleged"  # "..., according to Israeli officials"
     return None
 
@@ -107,8 +116,7 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         # A clause with a subject of its own keeps its own auxiliaries and negation:
         # only the governing verb's meaning (deny, seek, claim) carries over.
         own_clause = token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
-        # "reports that ISKP attacked ...": a clause that is the content of a noun, not a relative clause
-        content = token.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+        content = noun_clause(token)  # "reports that ISKP attacked ...", not a relative clause
         link, token = token.dep_, token.head
         if content and token.pos_ == "NOUN":
             marker = _said_of(token, cues)
