@@ -12,10 +12,12 @@ from typing import Any, Callable
 
 import click
 
-from ..api import Workspace
+from .. import render
+from ..api import MODALITIES, RELATION_TYPES, Workspace
 from ..errors import RivalWatchError
 
-__all__ = ["main", "format_option", "import_group", "input_options", "pass_workspace"]
+__all__ = ["main", "finish_batch", "format_option", "import_group", "input_options", "pass_workspace",
+           "relation_filters"]
 
 DEFAULT_DB = "rivalwatch.db"
 MB = 1024 * 1024
@@ -37,6 +39,36 @@ def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
         help="Print a readable table, or JSON for other programs.",
     )(command)
+
+
+def finish_batch(report: Any, fmt: str, summary: Callable[[Any], None]) -> None:
+    """End a command over a batch: its error lines, then the report (JSON, or `summary` as a table);
+    exit code 1 when any item failed (the others went in)."""
+    render.print_error_lines(report.errors)
+    if fmt == "json":
+        render.print_json(report.as_dict())
+    else:
+        summary(report)
+    if report.errors:
+        click.get_current_context().exit(1)
+
+
+def relation_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds the filters of `relations`, shared by `export`: --source, --target, --type (as `rtype`),
+    --since, --until, --modality and --group-level."""
+    options = [
+        click.option("--source", metavar="ACTOR", help="Source actor: an id or any alias, any case (ISKP, isis-k)."),
+        click.option("--target", metavar="ACTOR", help="Target actor: an id or any alias, any case."),
+        click.option("--type", "rtype", type=click.Choice(RELATION_TYPES, case_sensitive=False), help="Relation type."),
+        click.option("--since", metavar="DATE",
+                     help="Keep relations dated in or after this ISO date (2024, 2024-01); drops undated ones."),
+        click.option("--until", metavar="DATE", help="Keep relations dated in or before this ISO date; drops undated ones."),
+        click.option("--modality", type=click.Choice(MODALITIES, case_sensitive=False), help="Only this modality."),
+        click.option("--group-level", is_flag=True, help="Roll persons and media outlets up to the group they belong to."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def input_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from .. import render
-from ..api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
-from .base import MB, format_option, input_options, main, pass_workspace
+from ..api import ACTOR_KINDS, Workspace
+from .base import MB, finish_batch, format_option, input_options, main, pass_workspace, relation_filters
 
 
 @main.command()
@@ -27,13 +27,7 @@ def ingest(ws: Workspace, paths: tuple[Path, ...], published: str | None, max_mb
     """
     with render.progress_bar("ingest") as progress:
         report = ws.ingest(paths, published=published, max_bytes=int(max_mb * MB), progress=progress)
-    render.print_error_lines(report.errors)
-    if fmt == "json":
-        render.print_json(report.as_dict())
-    else:
-        render.ingest_summary(report)
-    if report.errors:
-        click.get_current_context().exit(1)
+    finish_batch(report, fmt, render.ingest_summary)
 
 
 @main.command()
@@ -53,13 +47,7 @@ def actors(ws: Workspace, kind: str | None, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--source", metavar="ACTOR", help="Source actor: an id or any alias, any case (ISKP, isis-k).")
-@click.option("--target", metavar="ACTOR", help="Target actor: an id or any alias, any case.")
-@click.option("--type", "rtype", type=click.Choice(RELATION_TYPES, case_sensitive=False), help="Relation type.")
-@click.option("--since", metavar="DATE", help="Keep relations dated in or after this ISO date (2024, 2024-01); drops undated ones.")
-@click.option("--until", metavar="DATE", help="Keep relations dated in or before this ISO date; drops undated ones.")
-@click.option("--modality", type=click.Choice(MODALITIES, case_sensitive=False), help="Only this modality.")
-@click.option("--group-level", is_flag=True, help="Roll persons and media outlets up to the group they belong to.")
+@relation_filters
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many relations.")
 @format_option
 @pass_workspace
@@ -110,13 +98,7 @@ def extract(ws: Workspace, files: tuple[Path, ...], out_dir: Path, published: st
     Example: rivalwatch extract report.txt --out out/
     """
     report = ws.extract(files, out_dir=out_dir, published=published, max_bytes=int(max_mb * MB))
-    render.print_error_lines(report.errors)
-    if fmt == "json":
-        render.print_json(report.as_dict())
-    else:
-        render.extract_summary(report)
-    if report.errors:
-        click.get_current_context().exit(1)
+    finish_batch(report, fmt, render.extract_summary)
 
 
 @main.command(name="eval")

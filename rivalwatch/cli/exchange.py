@@ -9,8 +9,8 @@ from typing import Any, Callable
 import click
 
 from .. import render
-from ..api import EVENT_ORIGINS, EXPORT_FORMATS, MODALITIES, RELATION_TYPES, Workspace
-from .base import format_option, import_group, main, pass_workspace
+from ..api import EVENT_ORIGINS, EXPORT_FORMATS, RELATION_TYPES, Workspace
+from .base import format_option, import_group, main, pass_workspace, relation_filters
 
 # What each data set's command says about its layout (the readers are one, in ingest/events_csv.py).
 _EVENT_HELP = {
@@ -64,13 +64,7 @@ for _origin in EVENT_ORIGINS:
                    "network), stix (a STIX 2.1 bundle).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-@click.option("--source", metavar="ACTOR", help="Only relations from this actor (an id or any alias).")
-@click.option("--target", metavar="ACTOR", help="Only relations to this actor (an id or any alias).")
-@click.option("--type", "rtype", type=click.Choice(RELATION_TYPES, case_sensitive=False), help="Only this relation type.")
-@click.option("--since", metavar="DATE", help="Only relations dated in or after this ISO date (2024, 2024-01); drops undated ones.")
-@click.option("--until", metavar="DATE", help="Only relations dated in or before this ISO date; drops undated ones.")
-@click.option("--modality", type=click.Choice(MODALITIES, case_sensitive=False), help="Only this modality.")
-@click.option("--group-level", is_flag=True, help="Roll persons and media outlets up to the group they belong to.")
+@relation_filters
 @click.option("--include-imported", is_flag=True,
               help="Add imported rows (ACLED, GTD, UCDP, MMP), each naming its data set and row id.")
 @pass_workspace

@@ -8,7 +8,7 @@ import click
 
 from .. import render
 from ..api import Workspace
-from .base import MB, format_option, main, pass_workspace
+from .base import MB, finish_batch, format_option, main, pass_workspace
 
 
 def fetch_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -55,13 +55,7 @@ def feeds_ingest(ws: Workspace, sources: tuple[str, ...], no_fetch: bool, timeou
     """
     with render.progress_bar("feeds") as progress:
         report = ws.ingest_feeds(sources, progress=progress, **_options(no_fetch, timeout, max_mb, published))
-    render.print_error_lines(report.errors)
-    if fmt == "json":
-        render.print_json(report.as_dict())
-    else:
-        render.feeds_report(report)
-    if report.errors:
-        click.get_current_context().exit(1)
+    finish_batch(report, fmt, render.feeds_report)
 
 
 @feeds.command(name="list")
