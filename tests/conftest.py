@@ -9,6 +9,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from rivalwatch.cli import main
+from rivalwatch.extract import VERSION
+from rivalwatch.ingest import make_document
+from rivalwatch.knowledge.load import load_knowledge
+from rivalwatch.models import Actor, Evidence, Extraction, Relation
+from rivalwatch.store import Store
 
 # Plain sentences whose relations are easy to state by hand:
 #   kabul.txt   ISKP ASSAULT TALIBAN (2024-07, Kabul); TTP REJECT ISKP and TTP COOPERATE ISKP negated
@@ -57,3 +62,32 @@ def ingested(cli: Callable[..., Result], corpus: Path) -> Callable[..., Result]:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["added"] == len(CORPUS)
     return cli
+
+
+def store_relations(db_path: Path, docs: dict[str, str | None], relations: list[tuple], *,
+                    heading: str = "Doc {}. ") -> dict[str, str]:
+    """Store hand-written relations (doc, source, type, target, modality, date), one sentence each, after
+    the document's `heading`; returns doc name -> document id. No extractor runs."""
+    store = Store(db_path)
+    known = load_knowledge().actors
+    ids: dict[str, str] = {}
+    try:
+        for name, published in docs.items():
+            rows = [r for r in relations if r[0] == name]
+            sentences = [f"{s} {t} {o} ({m}, {d})." for _, s, t, o, m, d in rows]
+            document = make_document(heading.format(name) + " ".join(sentences), source=f"{name}.txt", published=published)
+            store.add_document(document)
+            ids[name] = document.id
+            found, start = [], len(heading.format(name))
+            for (_, source, rtype, target, modality, date), sentence in zip(rows, sentences):
+                evidence = Evidence(doc_id=document.id, text=sentence, start=start, end=start + len(sentence))
+                found.append(Relation(source=source, type=rtype, target=target, modality=modality,
+                                      evidence=evidence, date=date))
+                start += len(sentence) + 1
+            actors = sorted({a for _, s, _, t, _, _ in rows for a in (s, t)})
+            store.save_extraction(Extraction(
+                doc_id=document.id, version=VERSION, actors=tuple(Actor(id=a, name=a, kind="armed_group") for a in actors),
+                mentions=(), relations=tuple(found)), known=known)
+    finally:
+        store.close()
+    return ids

@@ -53,11 +53,9 @@ import pytest
 from click.testing import Result
 from sqlalchemy.exc import OperationalError
 
-from rivalwatch.extract import VERSION
-from rivalwatch.ingest import make_document
-from rivalwatch.knowledge.load import load_knowledge
-from rivalwatch.models import Actor, Evidence, Extraction, Relation
 from rivalwatch.store import Store
+
+from .conftest import store_relations
 
 Run = Callable[..., Result]
 
@@ -86,33 +84,6 @@ RELATIONS = [
     ("Z", "TALIBAN", "ACCUSE", "PAKISTAN", "asserted", "2022-01-20"),
 ]
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-
-
-def store_relations(db_path: Path, docs: dict[str, str | None], relations: list[tuple]) -> dict[str, str]:
-    """Store hand-written relations; returns doc name -> document id, and relation row -> id in `ids['#n']`."""
-    store = Store(db_path)
-    known = load_knowledge().actors
-    ids: dict[str, str] = {}
-    try:
-        for name, published in docs.items():
-            rows = [r for r in relations if r[0] == name]
-            sentences = [f"{s} {t} {o} ({m}, {d})." for _, s, t, o, m, d in rows]
-            document = make_document(f"Doc {name}. " + " ".join(sentences), source=f"{name}.txt", published=published)
-            store.add_document(document)
-            ids[name] = document.id
-            found, start = [], len(f"Doc {name}. ")
-            for (_, source, rtype, target, modality, date), sentence in zip(rows, sentences):
-                evidence = Evidence(doc_id=document.id, text=sentence, start=start, end=start + len(sentence))
-                found.append(Relation(source=source, type=rtype, target=target, modality=modality,
-                                      evidence=evidence, date=date))
-                start += len(sentence) + 1
-            actors = sorted({a for _, s, _, t, _, _ in rows for a in (s, t)})
-            store.save_extraction(Extraction(
-                doc_id=document.id, version=VERSION, actors=tuple(Actor(id=a, name=a, kind="armed_group") for a in actors),
-                mentions=(), relations=tuple(found)), known=known)
-    finally:
-        store.close()
-    return ids
 
 
 @pytest.fixture

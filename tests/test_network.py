@@ -44,10 +44,10 @@ import pytest
 from click.testing import Result
 
 from rivalwatch.extract import VERSION
-from rivalwatch.ingest import make_document
 from rivalwatch.knowledge.load import load_knowledge
-from rivalwatch.models import Actor, Evidence, Extraction, Relation
 from rivalwatch.store import Store
+
+from .conftest import store_relations
 
 Run = Callable[..., Result]
 
@@ -94,30 +94,7 @@ MAPPING = "Lashkar-e-Zil: AQ\nAnsar al-Shariah (Libya): null\n"
 @pytest.fixture
 def doc_ids(db_path: Path) -> dict[str, str]:
     """Store the hand-built relations of the module docstring; returns D1.. -> document id."""
-    store = Store(db_path)
-    known = load_knowledge().actors
-    ids: dict[str, str] = {}
-    try:
-        for name, published in DOCS.items():
-            rows = [r for r in RELATIONS if r[0] == name]
-            text = " ".join(f"{s} {t} {o} ({m}, {d})." for _, s, t, o, m, d in rows)
-            document = make_document(f"{name}. {text}", source=f"{name}.txt", published=published)
-            store.add_document(document)
-            ids[name] = document.id
-            relations, start = [], len(name) + 2
-            for _, source, rtype, target, modality, date in rows:
-                sentence = f"{source} {rtype} {target} ({modality}, {date})."
-                evidence = Evidence(doc_id=document.id, text=sentence, start=start, end=start + len(sentence))
-                relations.append(Relation(source=source, type=rtype, target=target, modality=modality,
-                                          evidence=evidence, date=date))
-                start += len(sentence) + 1
-            actors = {a for _, s, _, t, _, _ in rows for a in (s, t)}
-            store.save_extraction(Extraction(
-                doc_id=document.id, version=VERSION, actors=tuple(Actor(id=a, name=a, kind="armed_group") for a in sorted(actors)),
-                mentions=(), relations=tuple(relations)), known=known)
-    finally:
-        store.close()
-    return ids
+    return store_relations(db_path, DOCS, RELATIONS, heading="{}. ")
 
 
 @pytest.fixture
