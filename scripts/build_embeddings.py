@@ -1,4 +1,4 @@
-"""Distil all-MiniLM-L6-v2 into the static table `rivalwatch/analysis/data/static-minilm.npz`.
+"""Distil all-MiniLM-L6-v2 into the static table `rivalwatch/extract/data/static-minilm.npz`.
 
 Run once, by hand, when the table should change (the table is committed; nothing
 of this runs in CI or at run time). It needs torch and the model, which the
@@ -33,7 +33,7 @@ import torch
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "rivalwatch" / "analysis" / "data" / "static-minilm.npz"
+OUT = ROOT / "rivalwatch" / "extract" / "data" / "static-minilm.npz"
 WORDS = ROOT / "scripts" / "embedding_words.txt"
 CUES = ROOT / "rivalwatch" / "knowledge" / "relation_cues.yaml"
 FIRST_WORD = "the"  # BERT's vocabulary: special slots and characters first, then words by frequency

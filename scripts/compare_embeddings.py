@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rivalwatch.analysis.clustering import choose_k, kmeans  # noqa: E402
-from rivalwatch.analysis.embeddings import StaticEmbedder  # noqa: E402
+from rivalwatch.extract.embeddings import StaticEmbedder  # noqa: E402
 
 THEMES = ROOT / "scripts" / "theme_sentences.tsv"
 NAMES = re.compile(r"\b(ISKP|ISIS-K|Al-Azaim|Taliban|TTP|Haqqani network|Islamic State|Akhundzada)('s|\u2019s)?", re.I)

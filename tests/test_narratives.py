@@ -16,7 +16,7 @@ import pytest
 from click.testing import Result
 
 from rivalwatch.analysis.clustering import choose_k, ctfidf, kmeans, silhouette
-from rivalwatch.analysis.embeddings import StaticEmbedder, basic_tokens
+from rivalwatch.extract.embeddings import StaticEmbedder, basic_tokens
 from rivalwatch.analysis.narratives import in_window, period
 
 Run = Callable[..., Result]

@@ -28,7 +28,7 @@ from ..errors import KnowledgeError
 from ..models import group_of_each
 from ..store import Store, StoredActor, StoredRelation
 from .clustering import choose_k, ctfidf, kmeans, silhouette
-from .embeddings import StaticEmbedder
+from ..extract.embeddings import StaticEmbedder
 from .record_queries import in_window  # re-exported for the brief
 
 __all__ = ["Statement", "Theme", "NarrativesReport", "narratives", "find_themes", "period", "in_window", "settings"]
