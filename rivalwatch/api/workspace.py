@@ -239,11 +239,11 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         Example:
             ws.evaluate("demo/gold", "demo/corpus").total.exact.f1
         """
-        golds = _gold_files(Path(gold_dir))
-        documents = [_gold_document(path, gold, Path(docs_dir)) for path, gold in golds]
+        golds = gold_documents(gold_dir, docs_dir)
+        documents = [document for _, _, document in golds]
         predicted = [to_gold(d, e) for d, e in zip(documents, self._extract(documents))]
-        result = score(zip([g for _, g in golds], predicted))
-        for doc_score, (path, _) in zip(result.docs, golds):
+        result = score(zip([g for _, g, _ in golds], predicted))
+        for doc_score, (path, _, _) in zip(result.docs, golds):
             doc_score.doc = path.name  # the gold file: unique, unlike doc.source of JSONL records
         return result
 
@@ -431,6 +431,11 @@ def _write_gold(out_dir: Path, items: list[tuple[str, Document, Extraction]]) ->
         path.write_text(json.dumps(to_gold(document, extraction), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)
     return written
+
+
+def gold_documents(gold_dir: PathLike, docs_dir: PathLike) -> list[tuple[Path, dict[str, Any], Document]]:
+    """(gold file, its annotation, the document it annotates) for every gold file of a folder."""
+    return [(path, gold, _gold_document(path, gold, Path(docs_dir))) for path, gold in _gold_files(Path(gold_dir))]
 
 
 def _gold_files(gold_dir: Path) -> list[tuple[Path, dict[str, Any]]]:

@@ -26,6 +26,7 @@ NER_KINDS = {"ORG": "organization", "PERSON": "person"}
 _CASE_SENSITIVE = re.compile(r"^[A-Z0-9.\-]{1,5}$")
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _SLUG = re.compile(r"[^A-Z0-9]+")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9-]{1,9}$")
 
 
 def _variants(alias: str) -> set[str]:
@@ -46,6 +47,7 @@ class ActorMatcher:
         for actor_id, names in kb.metonyms.items():
             self.metonyms.add(actor_id, [nlp.make_doc(n) for n in names])
         self.not_actors = frozenset(w.lower() for w in kb.relation_cues.get("not_actors", []))
+        self.naming = frozenset(tuple(p.lower().split()) for p in kb.relation_cues.get("naming_phrases", []))
         for actor in kb.actors.values():
             exact, folded = set(), set()
             for alias in actor.aliases:
@@ -86,10 +88,44 @@ class ActorMatcher:
             start = ent.start + (1 if ent[0].lower_ in ("the", "a", "an") else 0)
             spans.append(Span(doc, start, ent.end, label=actor_id, span_id="ner"))
             discovered[actor_id] = [name, kind]
+        spans = self._introduced(doc, spans)
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
-        doc.user_data[DISCOVERED_KEY] = discovered
+        used = {s.label_ for s in spans}
+        doc.user_data[DISCOVERED_KEY] = {k: v for k, v in discovered.items() if k in used}
         return doc
 
+    def _introduced(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Names a text gives an actor itself: "the Islamic State in Sinai Province (ISSP)", "a
+        coalition known as Fath al-Mubin": later uses of the name are mentions of that actor."""
+        named: dict[tuple[str, ...], str] = {}
+        at = {i: s for s in spans for i in range(s.start, s.end)}
+        for span in spans:
+            after = doc[span.end:span.end + 8]
+            if len(after) >= 3 and after[0].text == "(" and after[2].text == ")" and _ACRONYM.match(after[1].text):
+                root = span.root  # "the Sahel Province of the Islamic State (ISSP)" names the province
+                whole = at.get(root.head.head.i) if root.dep_ == "pobj" and root.head.lower_ == "of" else None
+                named.setdefault((after[1].text,), (whole or span).label_)
+            words = [t.lower_ for t in after[:3]]
+            for n in (1, 2):
+                if tuple(words[:n]) in self.naming and len(after) > n and after[n].pos_ == "PROPN":
+                    name = [t for t in after[n:] if t.pos_ == "PROPN" or t.text == "-"]
+                    end = n
+                    while end < len(after) and (after[end].pos_ == "PROPN" or after[end].text == "-"):
+                        end += 1
+                    named.setdefault(tuple(t.text for t in after[n:end]), span.label_)
+        if not named:
+            return spans
+        kept = {i for s in spans if s.id_ != "ner" for i in range(s.start, s.end)}
+        found = []
+        for i, token in enumerate(doc):
+            for name, actor_id in named.items():
+                end = i + len(name)
+                if token.text == name[0] and tuple(t.text for t in doc[i:end]) == name \
+                        and not kept.intersection(range(i, end)):
+                    found.append(Span(doc, i, end, label=actor_id, span_id="alias"))
+        found = filter_spans(found)
+        taken = {i for f in found for i in range(f.start, f.end)}
+        return [s for s in spans if not taken.intersection(range(s.start, s.end))] + found
 
     def _is_party(self, span: Span) -> bool:
         """Is a capital named as a party ("Kabul denied ...") rather than a place ("in Kabul")?"""

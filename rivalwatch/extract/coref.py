@@ -47,6 +47,9 @@ class Coreference:
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
+        self.forces_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted((tuple(p.lower().split()) for p in cues.get("state_force_anaphors", [])), key=len, reverse=True):
+            self.forces_by_first.setdefault(phrase[0], []).append(phrase)
 
     def _kind(self, actor_id: str) -> str | None:
         actor = self.kb.actors.get(actor_id)
@@ -159,9 +162,52 @@ class Coreference:
             focus = subject or continued or (groups[-1][1] if groups else focus)
             previous_subject = subject
         doc.user_data[FOCUS_KEY] = focus_at
+        resolved += self._state_forces(doc)
         if resolved:
             doc.spans[SPAN_KEY] = sorted([*doc.spans[SPAN_KEY], *resolved], key=lambda s: s.start)
         return doc
+
+    def _state_forces(self, doc: Doc) -> list[Span]:
+        """ "Soldiers", "government forces", "the authorities" without a name of their own are the
+        state's the text is about: the state named in this or the sentence before, else the state
+        the document names most."""
+        spans = list(doc.spans[SPAN_KEY])
+        states = [s for s in spans if self._kind(s.label_) == "state"]
+        if not states:
+            return []
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        counts: dict[str, int] = {}
+        for span in states:
+            counts[self.kb.state_of(span.label_)] = counts.get(self.kb.state_of(span.label_), 0) + 1
+        main = max(sorted(counts), key=counts.get)
+        sents = list(doc.sents)
+        out = []
+        for n, sent in enumerate(sents):
+            near = [s for s in states if sents[max(n - 1, 0)].start <= s.start < sent.end and s.start < sent.end]
+            i = sent.start
+            while i < sent.end:
+                length = self._force_length(doc, i, sent.end)
+                if not length or taken.intersection(range(i, i + length)):
+                    i += max(length, 1)
+                    continue
+                head = doc[i + length - 1]
+                owned = any(c.i in taken or c.dep_ == "poss" for c in head.children if c.i < head.i) or \
+                    any(c.dep_ == "prep" and c.lower_ in ("of", "loyal") for c in head.children) or \
+                    any(c.dep_ == "amod" and c.lower_ == "loyal" for c in head.children)
+                if not owned:
+                    before = [s for s in near if s.start < i] or near
+                    state = self.kb.state_of(before[-1].label_) if before else main
+                    out.append(Span(doc, i, i + length, label=state, span_id="coref"))
+                i += length
+        return out
+
+    def _force_length(self, doc: Doc, i: int, end: int) -> int:
+        """Length of the generic force phrase starting at token i (0 if none)."""
+        for phrase in self.forces_by_first.get(doc[i].lower_, ()):
+            n = len(phrase)
+            if i + n <= end and tuple(t.lower_ for t in doc[i:i + n]) == phrase:
+                return n
+        return 0
 
     def _resolve(self, token: Token, length: int, groups: list[tuple[int, str]], subjects: list[tuple[int, str]],
                  focus: str | None, previous_subject: str | None) -> str | None:

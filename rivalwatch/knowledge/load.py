@@ -47,6 +47,17 @@ class KnowledgeBase:
         return current
 
 
+    def state_of(self, actor_id: str) -> str:
+        """The state a state organ belongs to ("ISI" -> PAKISTAN); itself for everything else."""
+        actor = self.actors.get(actor_id)
+        seen = {actor_id}
+        while actor is not None and actor.kind == "state" and actor.part_of and actor.part_of not in seen:
+            seen.add(actor.part_of)
+            actor_id = actor.part_of
+            actor = self.actors.get(actor_id)
+        return actor_id
+
+
 def read_yaml(path: Path) -> Any:
     """A YAML file's data; an unreadable or invalid file is a `KnowledgeError` naming it."""
     try:
