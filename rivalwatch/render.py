@@ -21,7 +21,7 @@ from .ingest.language import language_name
 
 __all__ = [
     "console", "progress_bar", "print_json", "print_error_lines", "ingest_summary", "actors_table",
-    "relations_table", "document_view", "extract_summary", "score_report", "demo_report",
+    "relations_table", "document_view", "extract_summary", "score_report", "agreement_report", "demo_report",
     "network_report", "import_summary",
     "claims_report", "defections_report", "media_report", "places_report",
     "narratives_report", "brief_summary",
@@ -155,6 +155,33 @@ def _prf(counts: Any) -> str:
 
 def _score_row(doc: DocScore) -> list[str]:
     return [doc.doc, _prf(doc.actors), _prf(doc.exact), _prf(doc.quad), str(doc.nonfactual_as_fact)]
+
+
+def agreement_report(report: Any, *, verbose: bool = False) -> None:
+    """`eval --against`: rows reproduced and precision, overall and per coded event type."""
+    out = console()
+    table = Table(title=f"Agreement with {report.origin.upper()} coding ({report.file})", title_justify="left")
+    for column in ("Event type", "Rows", "Reproduced", "Share", "Extracted", "Agreeing", "Precision"):
+        table.add_column(column, justify="left" if column == "Event type" else "right")
+
+    def row(name: str, tally: Any, **style: Any) -> None:
+        d = tally.as_dict()
+        table.add_row(name, str(d["rows"]), str(d["reproduced"]), f"{d['reproduced_share']:.2f}", str(d["extracted"]),
+                      str(d["agreeing"]), f"{d['precision']:.2f}", **style)
+
+    for name, tally in report.by_type().items():
+        row(name, tally)
+    table.add_section()
+    row("overall", report.total, style="bold")
+    out.print(table)
+    out.print(f"{report.rows_read} rows read; {report.rows_without_named_actors} without two named actors "
+              "(or of a type that codes no relation) left out.", highlight=False)
+    if verbose:
+        for r in report.disagreements():
+            out.print(Text(f"\n{r.row_id} ({r.event_type}): coded {' '.join(r.coded)}", style="bold"))
+            out.print(Text(r.text))
+            for triple in r.extracted or [("(nothing extracted)",)]:
+                out.print(f"  extracted: {' '.join(triple)}", highlight=False)
 
 
 def score_report(result: Score, *, verbose: bool = False) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .params import iso_date as _iso
+from ..analysis.agreement import Agreement, row_result
 from ..analysis.places import PlaceCache
 from ..errors import KnowledgeError, QueryError
 from ..export.stix import write_stix
@@ -24,6 +25,7 @@ from ..export.tabular import write_csv, write_plover
 from ..ingest.events_csv import (
     EVENT_NAMES_FILE, ORIGINS, EventNameResolver, load_event_names, load_event_rules, read_events, to_imported,
 )
+from ..ingest.document import make_document
 from ..ingest.relationships import NameResolver, alias_index, fold
 from ..models import MODALITIES, RELATION_TYPES, group_of_each
 from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
@@ -84,18 +86,7 @@ class ExportsMixin:
         if origin not in ORIGINS:
             raise QueryError(f"unknown data set {origin!r}: use one of {', '.join(ORIGINS)}")
         kb = self.knowledge
-        names, patterns = load_event_names(EVENT_NAMES_FILE)
-        if mapping is not None:
-            own, own_patterns = load_event_names(mapping)
-            names.update(own)
-            patterns = own_patterns + patterns
-        unknown = sorted({r.id for rules in names.values() for r in rules if r.id is not None and r.id not in kb.actors})
-        if unknown:
-            raise KnowledgeError(f"{mapping or EVENT_NAMES_FILE}: unknown actor ids {', '.join(unknown)}; "
-                                 "use ids from the knowledge base or your --actors file")
-        aliases = alias_index(kb.actors.values())
-        states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
-        resolver = EventNameResolver(NameResolver(aliases, states=states), names, patterns)
+        resolver = self._event_resolver(mapping)
         rows = read_events(origin, path, load_event_rules())
         result = to_imported(rows, resolver=resolver, source_file=Path(path).name, rollup=kb.rollup)
         involved = {i for e in result.events for i in (e.source, e.target, e.source_group, e.target_group)}
@@ -108,6 +99,48 @@ class ExportsMixin:
             unresolved=dict(sorted(result.unresolved.items(), key=lambda kv: (-kv[1], kv[0]))),
             skipped=list(result.skipped),
         )
+
+    def _event_resolver(self: "Workspace", mapping: str | Path | None) -> EventNameResolver:  # type: ignore[misc]
+        """How event data sets' actor names become ids: event_names.yaml, the user's mapping over it, the aliases."""
+        kb = self.knowledge
+        names, patterns = load_event_names(EVENT_NAMES_FILE)
+        if mapping is not None:
+            own, own_patterns = load_event_names(mapping)
+            names.update(own)
+            patterns = own_patterns + patterns
+        unknown = sorted({r.id for rules in names.values() for r in rules if r.id is not None and r.id not in kb.actors})
+        if unknown:
+            raise KnowledgeError(f"{mapping or EVENT_NAMES_FILE}: unknown actor ids {', '.join(unknown)}; "
+                                 "use ids from the knowledge base or your --actors file")
+        aliases = alias_index(kb.actors.values())
+        states = frozenset(a.id for a in kb.actors.values() if a.kind == "state")
+        return EventNameResolver(NameResolver(aliases, states=states), names, patterns)
+
+    def agreement(self: "Workspace", origin: str, path: str | Path, *,  # type: ignore[misc]
+                  mapping: str | Path | None = None, limit: int | None = None,
+                  progress: Progress | None = None) -> Agreement:
+        """Extract the note of every ACLED or GTD row with two named actors and compare it with the coding
+        (`analysis/agreement.py`): rows reproduced, and the share of extracted relations that agree.
+
+        Example:
+            ws.agreement("acled", "acled.csv").total.as_dict()
+        """
+        if origin not in ("acled", "gtd"):
+            raise QueryError(f"cannot compare with {origin!r}: use acled or gtd (UCDP keeps no event notes)")
+        kb = self.knowledge
+        result = to_imported(read_events(origin, path, load_event_rules()), resolver=self._event_resolver(mapping),
+                             source_file=Path(path).name, rollup=kb.rollup)
+        events = [e for e in result.events if e.evidence.strip()][:limit]
+        documents = [make_document(e.evidence, source=f"{Path(path).name}:{e.row_id}", published=e.date,
+                                   language="en", detect=False) for e in events]
+        extractions = counted(self._extract(documents), len(documents), progress, f"extract {Path(path).name}")
+
+        def group(actor_id: str, date: str | None) -> str:
+            return kb.government_of(kb.state_of(kb.rollup(actor_id)), date)
+
+        report = Agreement(origin, str(path), result.rows, result.rows - len(result.events))
+        report.results = [row_result(e, list(x.relations), group) for e, x in zip(events, extractions)]
+        return report
 
     # --- out --------------------------------------------------------------------------
 

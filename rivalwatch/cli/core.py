@@ -102,18 +102,37 @@ def extract(ws: Workspace, files: tuple[Path, ...], out_dir: Path, published: st
 
 
 @main.command(name="eval")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--docs", "docs_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder holding the documents the gold files annotate.")
-@click.option("--verbose", is_flag=True, help="List the missed and spurious (source, type, target) triples per document.")
+@click.option("--against", type=click.Choice(["acled", "gtd"]),
+              help="PATH is an ACLED or GTD file: compare extraction of each row's note with its coding.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --against: your own name mapping (YAML, as for import).")
+@click.option("--limit", type=click.IntRange(min=1), help="With --against: the first N rows with named actors only.")
+@click.option("--verbose", is_flag=True, help="List the missed and spurious triples per document (with --against: "
+              "every disagreement).")
 @format_option
 @pass_workspace
-def eval_(ws: Workspace, gold_dir: Path, docs_dir: Path, verbose: bool, fmt: str) -> None:
-    """Score the extractor against gold annotations: actors and relations, P/R/F1.
+def eval_(ws: Workspace, path: Path, docs_dir: Path | None, against: str | None, mapping: Path | None,
+          limit: int | None, verbose: bool, fmt: str) -> None:
+    """Score the extractor against gold annotations (PATH a folder of gold JSON, with --docs), or against
+    human-coded event data (--against acled|gtd PATH).
 
-    Example: rivalwatch eval demo/gold --docs demo/corpus --verbose
+    Examples: rivalwatch eval demo/gold --docs demo/corpus --verbose
+              rivalwatch eval --against acled acled_notes.csv --verbose
     """
-    result = ws.evaluate(gold_dir, docs_dir)
+    if against:
+        with render.progress_bar("extract notes") as progress:
+            report = ws.agreement(against, path, mapping=mapping, limit=limit, progress=progress)
+        if fmt == "json":
+            render.print_json(report.as_dict(verbose=verbose))
+        else:
+            render.agreement_report(report, verbose=verbose)
+        return
+    if docs_dir is None or not path.is_dir():
+        raise click.UsageError("give a folder of gold files and --docs FOLDER, or --against acled|gtd FILE")
+    result = ws.evaluate(path, docs_dir)
     if fmt == "json":
         render.print_json(result.as_dict(verbose=verbose))
     else:

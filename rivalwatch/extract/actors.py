@@ -21,6 +21,7 @@ from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import Actor
 
 SPAN_KEY = "rw_actors"
+PUBLISHED_KEY = "rw_published"
 DISCOVERED_KEY = "rw_discovered"
 NER_KINDS = {"ORG": "organization", "PERSON": "person"}
 _CASE_SENSITIVE = re.compile(r"^[A-Z0-9.\-]{1,5}$")
@@ -48,6 +49,8 @@ class ActorMatcher:
             self.metonyms.add(actor_id, [nlp.make_doc(n) for n in names])
         self.not_actors = frozenset(w.lower() for w in kb.relation_cues.get("not_actors", []))
         self.naming = frozenset(tuple(p.lower().split()) for p in kb.relation_cues.get("naming_phrases", []))
+        self.credit_words = frozenset(kb.relation_cues.get("credit_words", []))
+        self.junk_words = frozenset(str(w).lower() for w in kb.relation_cues.get("not_actor_words", []))
         for actor in kb.actors.values():
             exact, folded = set(), set()
             for alias in actor.aliases:
@@ -81,18 +84,28 @@ class ActorMatcher:
             if len(name) < 3 or not actor_id or not name[0].isupper() or \
                     any(t.lower_ in self.not_actors for t in ent):
                 continue
-            if ent.root.head.lower_ in self.location_preps and load_gazetteer().lookup(name) is not None:
-                continue  # "posts in Herat": a place the model took for an organisation
+            if load_gazetteer().lookup(name) is not None or self._junk(ent):
+                continue  # "attacked Herat": a place the model took for an organisation is no party
             if actor_id in self.kb.actors:
                 actor_id += "_NER"
             start = ent.start + (1 if ent[0].lower_ in ("the", "a", "an") else 0)
             spans.append(Span(doc, start, ent.end, label=actor_id, span_id="ner"))
             discovered[actor_id] = [name, kind]
         spans = self._introduced(doc, spans)
+        published = doc.user_data.get(PUBLISHED_KEY)
+        spans = [s if self.kb.government_of(s.label_, published) == s.label_ else
+                 Span(doc, s.start, s.end, label=self.kb.government_of(s.label_, published), span_id=s.id_)
+                 for s in spans]
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
         used = {s.label_ for s in spans}
         doc.user_data[DISCOVERED_KEY] = {k: v for k, v in discovered.items() if k in used}
         return doc
+
+    def _junk(self, ent: Span) -> bool:
+        """A byline, photo credit, month, language or markup NER took for an actor ("By Ali Khan", "Dari")."""
+        before = ent.doc[ent.start - 1].lower_ if ent.start else ""
+        return before in self.credit_words or any(t.lower_ in self.junk_words for t in ent) or \
+            any(c in ent.text for c in "*#[]|<>_=@/\\")
 
     def _introduced(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Names a text gives an actor itself: "the Islamic State in Sinai Province (ISSP)", "a

@@ -22,8 +22,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..knowledge.gazetteer import load_gazetteer
 from ..knowledge.load import KnowledgeBase, load_knowledge
-from .actors import SPAN_KEY
+from .actors import PUBLISHED_KEY, SPAN_KEY
 
 FOCUS_KINDS = frozenset({"armed_group", "political_party"})
 # "it"/"its" may also stand for a state, an organisation or an outlet; "the group" may not.
@@ -32,6 +33,7 @@ FOCUS_KEY = "rw_focus"
 SPEAKER_KEY = "rw_speaker"
 QUOTES = frozenset('"\u201c\u201d')
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+PLACE_LIKE = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"})
 
 
 class Coreference:
@@ -47,6 +49,8 @@ class Coreference:
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
+        self.countries = {alias.casefold(): a.id for a in kb.actors.values() if a.kind == "state" and not a.part_of
+                          for alias in a.aliases}
         self.forces_by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in sorted((tuple(p.lower().split()) for p in cues.get("state_force_anaphors", [])), key=len, reverse=True):
             self.forces_by_first.setdefault(phrase[0], []).append(phrase)
@@ -168,18 +172,18 @@ class Coreference:
         return doc
 
     def _state_forces(self, doc: Doc) -> list[Span]:
-        """ "Soldiers", "government forces", "the authorities" without a name of their own are the
-        state's the text is about: the state named in this or the sentence before, else the state
-        the document names most."""
+        """ "Soldiers", "government forces", "the authorities", "a military base" without a name of their
+        own are the state's the text is about: the state named in this or the sentence before, else the
+        state the document names most, else the country its places lie in."""
         spans = list(doc.spans[SPAN_KEY])
         states = [s for s in spans if self._kind(s.label_) == "state"]
-        if not states:
-            return []
-        taken = {i for s in spans for i in range(s.start, s.end)}
         counts: dict[str, int] = {}
         for span in states:
             counts[self.kb.state_of(span.label_)] = counts.get(self.kb.state_of(span.label_), 0) + 1
-        main = max(sorted(counts), key=counts.get)
+        main = max(sorted(counts), key=counts.get) if counts else self._country_of_places(doc)
+        if main is None:
+            return []
+        taken = {i for s in spans for i in range(s.start, s.end)}
         sents = list(doc.sents)
         out = []
         for n, sent in enumerate(sents):
@@ -197,9 +201,26 @@ class Coreference:
                 if not owned:
                     before = [s for s in near if s.start < i] or near
                     state = self.kb.state_of(before[-1].label_) if before else main
+                    state = self.kb.government_of(state, doc.user_data.get(PUBLISHED_KEY))
                     out.append(Span(doc, i, i + length, label=state, span_id="coref"))
                 i += length
         return out
+
+    def _country_of_places(self, doc: Doc) -> str | None:
+        """The state of the country the text's places lie in ("in Saydabad district, Wardak"), if one."""
+        gazetteer = load_gazetteer()
+        counts: dict[str, int] = {}
+        for ent in doc.ents:
+            # NER takes many a district for an organisation or a person: any name the gazetteer knows
+            place = gazetteer.lookup(ent.text) if ent.label_ in PLACE_LIKE else None
+            if place is not None:
+                counts[place.country] = counts.get(place.country, 0) + 1
+        for code in sorted(counts, key=lambda c: (-counts[c], c)):
+            country = gazetteer.area(code)
+            state = self.countries.get(country.name.casefold()) if country else None
+            if state:
+                return state
+        return None
 
     def _force_length(self, doc: Doc, i: int, end: int) -> int:
         """Length of the generic force phrase starting at token i (0 if none)."""

