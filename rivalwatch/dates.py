@@ -42,6 +42,7 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     for p in (
         r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})",   # 23.12.2024
         r"(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2})",  # 2024-12-23, 2024/12/23
+        r"(?P<month>\d{1,2})/(?P<day>1[3-9]|2\d|3[01])/(?P<year>\d{4})",  # 12/23/2024: US order, unambiguous only
         r"(?P<year>\d{4})-(?P<month>\d{2})",                         # 2024-12
         rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}",                           # Oct 2, 2023
         rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}",                  # 2 October 2023
@@ -74,6 +75,7 @@ _LEADING_WORDS = re.compile(
 )
 _TIME_OF_DAY = re.compile(rf"^((?:last\s+)?(?:{'|'.join(WEEKDAYS)})|yesterday|today)\s+(?:morning|afternoon|evening|night)$")
 _ANAPHORIC = re.compile(r"\b(?:that|same|following|next|coming|past|recent)\b")
+_MONTH_OF_YEAR = re.compile(rf"{_MONTH}\s+(?:of\s+)?(?P<which>this|current|last|previous|next)\s+year")
 _AGO = re.compile(r"^(?P<n>\d+|[a-z]+)\s+(?P<unit>day|week|month|year)s?\s+ago$")
 _LATER = re.compile(r"^(?P<n>\d+|[a-z]+)\s+(?P<unit>day|week|month|year)s?\s+(?:later|after)$")
 
@@ -243,6 +245,10 @@ def _resolve_relative(s: str, pub: tuple[int, int | None, int | None]) -> str | 
         return f"{year - 1:04d}"
     if s == "next year":
         return f"{year + 1:04d}"
+    of_year = _MONTH_OF_YEAR.fullmatch(s)
+    if of_year is not None and _month_number(of_year["month"]) is not None:  # "March this year", "May last year"
+        shift = {"this": 0, "current": 0, "last": -1, "previous": -1, "next": 1}[of_year["which"]]
+        return f"{year + shift:04d}-{_month_number(of_year['month']):02d}"
     ago = _AGO.fullmatch(s)
     if ago is not None:
         return _resolve_ago(ago["n"], ago["unit"], pub)

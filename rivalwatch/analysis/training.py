@@ -142,7 +142,7 @@ def dataset(examples: list[Example]) -> tuple[list[list[str]], np.ndarray, np.nd
                                      cand, group)
                     if label:
                         y[LABELS.index(label)] = 1.0
-            f, d = featurizer.features(cand, votes_for(cand, votes, kb.rollup))
+            f, d = featurizer.features(cand, [])
             feats.append(f)
             dense.append(d)
             labels.append(y)
@@ -201,7 +201,7 @@ def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
 
 def gold_examples(gold_dir: Path, docs_dir: Path) -> list[Example]:
     """Annotated documents in the gold format (ontology.md) as examples."""
-    from ..api.workspace import gold_documents
+    from ..ingest.gold import gold_documents
 
     return [Example(path.name, document.text, tuple(gold.get("relations", [])), document.published,
                     tuple(gold.get("actors", [])))
@@ -215,7 +215,29 @@ def all_examples(data: Path, config: dict[str, Any] | None = None) -> list[Examp
     root = CONFIG_FILE.parent.parent
     for gold_dir, docs_dir in config.get("gold", []):
         examples += gold_examples(root / gold_dir, root / docs_dir)
-    return examples
+    return examples + joined(examples, config.get("joined", 0), config["seed"])
+
+
+JOINERS = ("; meanwhile, ", ", while ", ", even as ", "; separately, ")
+
+
+def joined(examples: list[Example], count: int, seed: int) -> list[Example]:
+    """`count` examples made of two one-sentence examples in one sentence ("S1, while s2"): each keeps its
+    relations, and the pairs across the two halves are what real text is full of, actors named together
+    with nothing between them."""
+    single = [e for e in examples if not e.actors and e.text.count(". ") == 0 and e.text.rstrip().endswith(".")]
+    rng = random.Random(seed)
+    out = []
+    for n in range(count if len(single) > 1 else 0):
+        first, second = rng.sample(single, 2)
+        head, tail = first.text.rstrip()[:-1], second.text.rstrip()
+        if tail.split(" ", 1)[0] in ("The", "A", "An"):
+            tail = tail[0].lower() + tail[1:]
+        text = head + JOINERS[n % len(JOINERS)] + tail
+        relations = tuple({**r, "evidence": part} for e, part in ((first, head), (second, tail[:-1]))
+                          for r in e.relations)
+        out.append(Example(f"joined:{first.where}+{second.where}", text, relations, first.published))
+    return out
 
 
 def train(examples: list[Example], out: Path = MODEL_FILE, config: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -117,10 +117,10 @@ def extract(ws: Workspace, files: tuple[Path, ...], out_dir: Path, published: st
 def eval_(ws: Workspace, path: Path, docs_dir: Path | None, against: str | None, mapping: Path | None,
           limit: int | None, verbose: bool, fmt: str) -> None:
     """Score the extractor against gold annotations (PATH a folder of gold JSON, with --docs), or against
-    human-coded event data (--against acled|gtd PATH).
+    human-coded event data: with --against acled|gtd, PATH is the data file, and each row's note is
+    extracted and compared with its coding (rivalwatch eval --against acled acled.csv --verbose).
 
-    Examples: rivalwatch eval demo/gold --docs demo/corpus --verbose
-              rivalwatch eval --against acled acled_notes.csv --verbose
+    Example: rivalwatch eval demo/gold --docs demo/corpus --verbose
     """
     if against:
         with render.progress_bar("extract notes") as progress:

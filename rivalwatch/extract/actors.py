@@ -28,6 +28,15 @@ _CASE_SENSITIVE = re.compile(r"^[A-Z0-9.\-]{1,5}$")
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _SLUG = re.compile(r"[^A-Z0-9]+")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9-]{1,9}$")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"(.)\1+")
+MIN_SQUASHED = 6       # shorter squashed aliases ("isis") would match too much
+MAX_ALIAS_TOKENS = 8
+
+
+def squash(name: str) -> str:
+    """A name without case, separators or doubled letters: "Jamaat-ul-Ahrar" -> "jamatulahrar"."""
+    return _DOUBLED.sub(r"\1", _NOT_ALNUM.sub("", name.lower()))
 
 
 def _variants(alias: str) -> set[str]:
@@ -51,6 +60,12 @@ class ActorMatcher:
         self.naming = frozenset(tuple(p.lower().split()) for p in kb.relation_cues.get("naming_phrases", []))
         self.credit_words = frozenset(kb.relation_cues.get("credit_words", []))
         self.junk_words = frozenset(str(w).lower() for w in kb.relation_cues.get("not_actor_words", []))
+        self.squashed: dict[str, str] = {}
+        for actor in kb.actors.values():
+            for alias in actor.aliases:
+                key = squash(alias)
+                if len(key) >= MIN_SQUASHED:
+                    self.squashed.setdefault(key, actor.id)
         for actor in kb.actors.values():
             exact, folded = set(), set()
             for alias in actor.aliases:
@@ -74,6 +89,7 @@ class ActorMatcher:
         ]
         spans = filter_spans(spans)
         taken = {i for span in spans for i in range(span.start, span.end)}
+        spans += self._variants_of_aliases(doc, taken)
         discovered: dict[str, list[str]] = {}
         for ent in doc.ents:
             kind = NER_KINDS.get(ent.label_)
@@ -100,6 +116,27 @@ class ActorMatcher:
         used = {s.label_ for s in spans}
         doc.user_data[DISCOVERED_KEY] = {k: v for k, v in discovered.items() if k in used}
         return doc
+
+    def _variants_of_aliases(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Spellings no alias lists but that differ from one only in hyphens, spaces and doubled
+        letters ("Jamat-ul-Ahrar", "Jamaatul Ahrar" for Jamaat-ul-Ahrar), from a capitalised word on."""
+        found = []
+        i = 0
+        while i < len(doc):
+            if i in taken or not (doc[i].is_title or doc[i].is_upper) or not doc[i].is_alpha:
+                i += 1
+                continue
+            for end in range(min(len(doc), i + MAX_ALIAS_TOKENS), i, -1):
+                if taken.intersection(range(i, end)):
+                    continue
+                actor_id = self.squashed.get(squash(doc[i:end].text))
+                if actor_id is not None:
+                    found.append(Span(doc, i, end, label=actor_id, span_id="alias"))
+                    taken.update(range(i, end))
+                    i = end - 1
+                    break
+            i += 1
+        return found
 
     def _junk(self, ent: Span) -> bool:
         """A byline, photo credit, month, language or markup NER took for an actor ("By Ali Khan", "Dari")."""

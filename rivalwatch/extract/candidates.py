@@ -42,13 +42,16 @@ class Candidate:
 PARTY_KINDS = frozenset({"armed_group", "state", "political_party"})
 
 
-def _is_place(span: Span, kb: KnowledgeBase, place_preps: frozenset[str]) -> bool:
-    """A state named as where something happens ("attacks in Pakistan", "near Lake Chad") is no party."""
+def _is_place(span: Span, kb: KnowledgeBase, place_preps: frozenset[str], place_nouns: frozenset[str]) -> bool:
+    """A state named as where something happens ("attacks in Pakistan and Afghanistan", "near Lake
+    Chad", "in Yemen's capital") is no party."""
     actor = kb.actors.get(span.label_)
     if actor is None or actor.kind != "state":
         return False
     head = span.root
-    while head.dep_ in ("compound", "amod", "nmod") and head.head.i != head.i:
+    if head.dep_ in ("poss", "compound") and head.head.lemma_.lower() in place_nouns:
+        return True
+    while head.dep_ in ("compound", "amod", "nmod", "conj") and head.head.i != head.i:
         head = head.head
     return head.dep_ == "pobj" and head.head.lower_ in place_preps
 
@@ -73,6 +76,7 @@ def candidates(doc: Doc, kb: KnowledgeBase) -> Iterator[Candidate]:
     stands for the two parties named last."""
     cues = kb.relation_cues
     place_preps = frozenset(cues.get("place_preps", []))
+    place_nouns = frozenset(cues.get("place_nouns", []))
     pairs = sorted((tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])), key=len, reverse=True)
     by_sentence: dict[int, list[Span]] = {}
     for span in doc.spans[SPAN_KEY]:
@@ -80,7 +84,7 @@ def candidates(doc: Doc, kb: KnowledgeBase) -> Iterator[Candidate]:
     recent: list[str] = []
     for sent in doc.sents:
         spans = sorted(by_sentence.get(sent.start, []), key=lambda s: s.start)
-        spans = [s for s in spans if not _is_place(s, kb, place_preps)]
+        spans = [s for s in spans if not _is_place(s, kb, place_preps, place_nouns)]
         spans += _pair_mentions(sent, recent, pairs)
         spans.sort(key=lambda s: s.start)
         best: dict[tuple[str, str], tuple[int, Span, Span]] = {}

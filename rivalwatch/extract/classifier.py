@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Token
 
 from ..errors import KnowledgeError
 from ..knowledge.load import KnowledgeBase, load_knowledge
-from ..models import RELATION_TYPES, SYMMETRIC_TYPES
+from ..models import QUAD_CLASS, RELATION_TYPES, SYMMETRIC_TYPES
 from .candidates import Candidate, Featurizer, candidates
 from .modality import ModalityCues, modality_of
 from .relations import RELATIONS_KEY
@@ -123,6 +123,7 @@ class RelationClassifier:
         self.model_path = model_path
         self.featurizer = Featurizer(kb)
         self.modality = ModalityCues.from_knowledge(kb.modality_cues)
+        self.speech_verbs = frozenset(kb.relation_cues.get("speech_verbs", []))
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.model_path.exists():
@@ -138,10 +139,11 @@ class RelationClassifier:
         for cand, row in zip(open_pairs, probs):
             anchor = Featurizer.anchor(cand)
             modality = self._modality(cand, anchor)
+            spoken = anchor.lemma_.lower() in self.speech_verbs
             for k in np.flatnonzero(row >= model.threshold):
                 source, rtype, target = relation_of(LABELS[k], cand)
-                if self.kb.rollup(source) == self.kb.rollup(target):
-                    continue
+                if self.kb.rollup(source) == self.kb.rollup(target) or (spoken and QUAD_CLASS[rtype].startswith("material")):
+                    continue  # "X advised the Y leadership to study ...": what one tells another is no material act
                 found.append((source, rtype, target, modality, anchor.i, round(float(row[k]) * 0.6, 3)))
         doc.user_data[RELATIONS_KEY] = found
         return doc

@@ -52,7 +52,10 @@ class Coreference:
         self.countries = {alias.casefold(): a.id for a in kb.actors.values() if a.kind == "state" and not a.part_of
                           for alias in a.aliases}
         self.forces_by_first: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in sorted((tuple(p.lower().split()) for p in cues.get("state_force_anaphors", [])), key=len, reverse=True):
+        installations = cues.get("state_installations", {})
+        phrases = [*cues.get("state_force_anaphors", []),
+                   *(f"{m} {n}" for m in installations.get("modifiers", []) for n in installations.get("nouns", []))]
+        for phrase in sorted((tuple(p.lower().split()) for p in phrases), key=len, reverse=True):
             self.forces_by_first.setdefault(phrase[0], []).append(phrase)
 
     def _kind(self, actor_id: str) -> str | None:
