@@ -33,6 +33,7 @@ class Candidate:
     sent: Span
     a: Span
     b: Span
+    others: int = 0  # mentions of other actors between the two
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -83,8 +84,8 @@ def candidates(doc: Doc, kb: KnowledgeBase) -> Iterator[Candidate]:
         by_sentence.setdefault(span.sent.start, []).append(span)
     recent: list[str] = []
     for sent in doc.sents:
-        spans = sorted(by_sentence.get(sent.start, []), key=lambda s: s.start)
-        spans = [s for s in spans if not _is_place(s, kb, place_preps, place_nouns)]
+        named = by_sentence.get(sent.start, [])
+        spans = sorted((s for s in named if not _is_place(s, kb, place_preps, place_nouns)), key=lambda s: s.start)
         spans += _pair_mentions(sent, recent, pairs)
         spans.sort(key=lambda s: s.start)
         best: dict[tuple[str, str], tuple[int, Span, Span]] = {}
@@ -98,7 +99,8 @@ def candidates(doc: Doc, kb: KnowledgeBase) -> Iterator[Candidate]:
                     best[key] = (distance, first, second)
         for key in sorted(best, key=lambda k: (best[k][1].start, best[k][2].start, k)):
             _, first, second = best[key]
-            yield Candidate(sent, first, second)
+            between = sum(1 for s in named if first.end <= s.start and s.end <= second.start)
+            yield Candidate(sent, first, second, between)
         for span in spans:
             actor = kb.actors.get(kb.rollup(span.label_))
             if span.id_ != "pair" and (actor is None or actor.kind in PARTY_KINDS):
@@ -144,14 +146,26 @@ class Featurizer:
         self.kb = kb
         self.embedder = StaticEmbedder.load()
         self.dims = 4 * self.embedder.dims
+        self._ids: dict[str, list[int]] = {}
 
     def _kind(self, span: Span) -> str:
         actor = self.kb.actors.get(span.label_)
         return actor.kind if actor is not None else ("person" if span.id_ == "ner" else "other")
 
     def _vector(self, tokens: list[Token]) -> np.ndarray:
-        words = " ".join(t.lower_ for t in tokens if t.lower_ not in STOP and not t.is_punct)
-        return self.embedder.encode([words])[0]
+        """What `StaticEmbedder.encode` gives the words, from row ids looked up once per word."""
+        ids: list[int] = []
+        for t in tokens:
+            if t.lower_ not in STOP and not t.is_punct:
+                found = self._ids.get(t.lower_)
+                if found is None:
+                    found = self._ids[t.lower_] = self.embedder.ids(t.lower_)
+                ids.extend(found)
+        if not ids:
+            return np.zeros(self.embedder.dims, dtype=np.float32)
+        vector = self.embedder.vectors[ids].mean(axis=0)
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else vector
 
     def features(self, cand: Candidate, votes: list[str]) -> tuple[list[str], np.ndarray]:
         a, b, sent = cand.a, cand.b, cand.sent
@@ -176,8 +190,7 @@ class Featurizer:
         out += [f"bw2={x}_{y}" for x, y in zip(words, words[1:])]
         out += [f"prep_b={t.lower_}" for t in between[-2:] if t.dep_ == "prep"]
         out.append(f"gap={min(len(between), 12) // 3}")
-        others = sum(1 for s in sent.doc.spans[SPAN_KEY] if a.end <= s.start and s.end <= b.start)
-        out.append(f"others={min(others, 3)}")
+        out.append(f"others={min(cand.others, 3)}")
         before = [t for t in sent.doc[max(sent.start, a.start - 3):a.start]]
         after = [t for t in sent.doc[b.end:min(sent.end, b.end + 3)]]
         out += [f"before={lemma(t)}" for t in before if t.lower_ not in STOP]
