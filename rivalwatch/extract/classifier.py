@@ -137,10 +137,13 @@ class RelationClassifier:
         probs = model.scores([f for f, _ in rows], np.vstack([d for _, d in rows]))
         found = list(doc.user_data.get(RELATIONS_KEY, []))
         for cand, row in zip(open_pairs, probs):
+            labels = np.flatnonzero(row >= model.threshold)
+            if not len(labels):
+                continue
             anchor = Featurizer.anchor(cand)
             modality = self._modality(cand, anchor)
             spoken = anchor.lemma_.lower() in self.speech_verbs
-            for k in np.flatnonzero(row >= model.threshold):
+            for k in labels:
                 source, rtype, target = relation_of(LABELS[k], cand)
                 if self.kb.rollup(source) == self.kb.rollup(target) or (spoken and QUAD_CLASS[rtype].startswith("material")):
                     continue  # "X advised the Y leadership to study ...": what one tells another is no material act
