@@ -237,3 +237,9 @@ def test_agreement_direction_matters_unless_symmetric() -> None:
     assert agrees(("TTP", "ASSAULT", "PAKISTAN"), ("TTP", "FIGHT", "PAKISTAN"))
     assert not agrees(("TTP", "ASSAULT", "PAKISTAN"), ("PAKISTAN", "ASSAULT", "TTP"))
     assert not agrees(("TTP", "ASSAULT", "PAKISTAN"), ("TTP", "ACCUSE", "PAKISTAN"))
+
+
+def test_a_topic_of_inquiry_is_not_a_finding(extract: Callable[..., Extraction]) -> None:
+    result = extract("To assess the ties between JNIM and ISWAP, the report looks at trade routes in Niger.")
+    assert facts(result) == set()
+    assert {(r.source, r.type, r.modality) for r in result.relations} >= {("JNIM", "COOPERATE", "hypothetical")}
