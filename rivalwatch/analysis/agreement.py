@@ -57,6 +57,8 @@ class RowResult:
 
 @dataclass
 class Tally:
+    """Counts of rows and relations, overall or for one event type."""
+
     rows: int = 0
     reproduced: int = 0
     extracted: int = 0
