@@ -127,7 +127,7 @@ def _path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token]:
     return up_a[1:seen[lca.i]], up_b[1:-1], lca
 
 
-def _role(token: Token, lca: Token, side: list[Token], own: Token) -> str:
+def _role(lca: Token, side: list[Token], own: Token) -> str:
     """How one side hangs under the common ancestor: its dependency, a preposition by its word."""
     child = side[-1] if side else own
     if child.i == lca.i:
@@ -171,7 +171,7 @@ class Featurizer:
         a, b, sent = cand.a, cand.b, cand.sent
         inside = set(range(a.start, a.end)) | set(range(b.start, b.end))
         side_a, side_b, lca = _path(a.root, b.root)
-        role_a, role_b = _role(a.root, lca, side_a, a.root), _role(b.root, lca, side_b, b.root)
+        role_a, role_b = _role(lca, side_a, a.root), _role(lca, side_b, b.root)
         lemma = lambda t: t.lemma_.lower()  # noqa: E731
         lca_word = "MENTION" if lca.i in inside else lemma(lca)
         out = [f"lca={lca_word}", f"lca_pos={lca.pos_}", f"roles={role_a}|{role_b}",
