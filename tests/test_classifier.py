@@ -56,7 +56,7 @@ def test_shipped_model_loads_and_scores_every_label_of_a_candidate() -> None:
     doc = nlp(make_document("ISKP gunmen ambushed a Taliban patrol in Kunar.", source="t", language="en",
                             detect=False).text)
     (cand,) = list(candidates(doc, kb))
-    feats, dense = Featurizer(kb).features(cand, [])
+    feats, dense = Featurizer(kb).features(cand)
     scores = RelationModel.load(MODEL_FILE).scores([feats], dense[None])
     assert scores.shape == (1, len(LABELS))
     assert ((scores >= 0) & (scores <= 1)).all()

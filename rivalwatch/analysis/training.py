@@ -20,7 +20,7 @@ from ..errors import KnowledgeError
 from ..models import MODALITIES, RELATION_TYPES
 from ..extract.actors import SPAN_KEY
 from .evaluate import _ActorMap
-from ..extract.classifier import LABELS, MODEL_FILE, RelationModel, label_of, rule_votes, votes_for
+from ..extract.classifier import LABELS, MODEL_FILE, RelationModel, label_of
 
 
 
@@ -71,7 +71,7 @@ def parsed(examples: list[Example]) -> Iterator[tuple[Example, Any]]:
 
     nlp = build_pipeline(None)
     docs = ((_prepared(nlp, d), e) for d, e in zip(_documents(examples), examples))
-    with nlp.select_pipes(disable=["rivalwatch_classifier"]):  # the rules' votes only
+    with nlp.select_pipes(disable=["rivalwatch_classifier"]):  # the model being trained is not run
         yield from ((e, doc) for doc, e in nlp.pipe(docs, as_tuples=True, batch_size=64))
 
 
@@ -132,7 +132,6 @@ def dataset(examples: list[Example]) -> tuple[list[list[str]], np.ndarray, np.nd
     where: list[str] = []
     for example, doc in parsed(examples):
         sentence_of = [(r, relation_sentence(doc, r)) for r in example.relations]
-        votes = rule_votes(doc, kb.rollup)
         group, gold_group = _groups(example, doc, kb)
         for cand in candidates(doc, kb):
             y = np.zeros(len(LABELS), dtype=np.float32)
@@ -142,7 +141,7 @@ def dataset(examples: list[Example]) -> tuple[list[list[str]], np.ndarray, np.nd
                                      cand, group)
                     if label:
                         y[LABELS.index(label)] = 1.0
-            f, d = featurizer.features(cand, [])
+            f, d = featurizer.features(cand)
             feats.append(f)
             dense.append(d)
             labels.append(y)

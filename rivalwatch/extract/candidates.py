@@ -3,7 +3,7 @@
 Every two mentions of different actors in one sentence (resolved pronouns
 included) are a candidate: the pair of their closest mentions, `a` the earlier.
 Its features are strings (the dependency path between the two, the words on,
-between and around it, the mentions' roles and kinds, the rules' own votes) and
+between and around it, the mentions' roles and kinds) and
 one dense vector (static MiniLM vectors of the path's head word, the path, the
 words between and the sentence), so a paraphrase the cue lists never held still
 lands near the wording it means.
@@ -167,7 +167,7 @@ class Featurizer:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else vector
 
-    def features(self, cand: Candidate, votes: list[str]) -> tuple[list[str], np.ndarray]:
+    def features(self, cand: Candidate) -> tuple[list[str], np.ndarray]:
         a, b, sent = cand.a, cand.b, cand.sent
         inside = set(range(a.start, a.end)) | set(range(b.start, b.end))
         side_a, side_b, lca = _path(a.root, b.root)
@@ -200,7 +200,6 @@ class Featurizer:
             out.append(f"{name}_dep={root.dep_}")
             out.append(f"{name}_head={lemma(root.head)}|{root.dep_}")
         out += [f"sv={lemma(t)}" for t in sent if t.pos_ == "VERB" and t.i not in inside]
-        out += [f"rule={v}" for v in votes] or ["rule=none"]
         out = [" ".join(f.split()) for f in out]  # a line break is a token too: features stay one line
         dense = np.concatenate([
             self._vector([lca]) if lca.i not in inside else np.zeros(self.embedder.dims, np.float32),

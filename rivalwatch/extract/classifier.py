@@ -133,7 +133,7 @@ class RelationClassifier:
         open_pairs = [c for c in candidates(doc, self.kb) if not votes_for(c, votes, self.kb.rollup)]
         if not open_pairs:
             return doc
-        rows = [self.featurizer.features(c, []) for c in open_pairs]
+        rows = [self.featurizer.features(c) for c in open_pairs]
         probs = model.scores([f for f, _ in rows], np.vstack([d for _, d in rows]))
         found = list(doc.user_data.get(RELATIONS_KEY, []))
         for cand, row in zip(open_pairs, probs):
