@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
-import yaml
 
 from ..errors import KnowledgeError
-from ..models import MODALITIES, RELATION_TYPES
 from ..extract.actors import SPAN_KEY
-from .evaluate import _ActorMap
+from ..extract.candidates import Featurizer, candidates
 from ..extract.classifier import LABELS, MODEL_FILE, RelationModel, label_of
+from ..extract.pipeline import _prepared, build_pipeline
+from ..ingest.document import make_document
+from ..ingest.gold import gold_documents
+from ..knowledge.load import load_knowledge, read_yaml
+from ..models import MODALITIES, RELATION_TYPES
+from .evaluate import _ActorMap
 
 
 
@@ -58,8 +62,6 @@ def read_examples(path: Path) -> list[Example]:
 
 
 def _documents(examples: Iterable[Example]) -> Iterator[Any]:
-    from ..ingest.document import make_document
-
     for example in examples:
         yield make_document(example.text, source=example.where, published=example.published,
                             language="en", detect=False)
@@ -67,8 +69,6 @@ def _documents(examples: Iterable[Example]) -> Iterator[Any]:
 
 def parsed(examples: list[Example]) -> Iterator[tuple[Example, Any]]:
     """(example, spaCy Doc) pairs, parsed by the extraction pipeline."""
-    from ..extract.pipeline import build_pipeline, _prepared
-
     nlp = build_pipeline(None)
     docs = ((_prepared(nlp, d), e) for d, e in zip(_documents(examples), examples))
     with nlp.select_pipes(disable=["rivalwatch_classifier"]):  # the model being trained is not run
@@ -87,9 +87,6 @@ def relation_sentence(doc: Any, relation: dict[str, Any]) -> Any | None:
 
 def check_examples(examples: list[Example]) -> Iterator[str]:
     """One line per relation whose sentence or actors the extractor does not find."""
-    from ..knowledge.load import load_knowledge
-    from ..extract.actors import SPAN_KEY
-
     kb = load_knowledge()
     for example, doc in parsed(examples):
         for relation in example.relations:
@@ -121,9 +118,6 @@ def _groups(example: Example, doc: Any, kb: Any) -> tuple[Any, Any]:
 
 def dataset(examples: list[Example]) -> tuple[list[list[str]], np.ndarray, np.ndarray, list[str]]:
     """Features, dense vectors and 0/1 labels of every candidate pair of the examples."""
-    from ..knowledge.load import load_knowledge
-    from ..extract.candidates import Featurizer, candidates
-
     kb = load_knowledge()
     featurizer = Featurizer(kb)
     feats: list[list[str]] = []
@@ -194,14 +188,12 @@ def fit(feats: list[list[str]], dense: np.ndarray, y: np.ndarray, config: dict[s
 
 
 def load_config(path: Path = CONFIG_FILE) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """The training settings (`training/config.yaml`)."""
+    return read_yaml(path)
 
 
 def gold_examples(gold_dir: Path, docs_dir: Path) -> list[Example]:
     """Annotated documents in the gold format (ontology.md) as examples."""
-    from ..ingest.gold import gold_documents
-
     return [Example(path.name, document.text, tuple(gold.get("relations", [])), document.published,
                     tuple(gold.get("actors", [])))
             for path, gold, document in gold_documents(gold_dir, docs_dir)]

@@ -109,9 +109,8 @@ class ActorMatcher:
             discovered[actor_id] = [name, kind]
         spans = self._introduced(doc, spans)
         published = doc.user_data.get(PUBLISHED_KEY)
-        spans = [s if self.kb.government_of(s.label_, published) == s.label_ else
-                 Span(doc, s.start, s.end, label=self.kb.government_of(s.label_, published), span_id=s.id_)
-                 for s in spans]
+        spans = [s if government == s.label_ else Span(doc, s.start, s.end, label=government, span_id=s.id_)
+                 for s in spans for government in [self.kb.government_of(s.label_, published)]]
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: s.start)
         used = {s.label_ for s in spans}
         doc.user_data[DISCOVERED_KEY] = {k: v for k, v in discovered.items() if k in used}
@@ -158,7 +157,6 @@ class ActorMatcher:
             words = [t.lower_ for t in after[:3]]
             for n in (1, 2):
                 if tuple(words[:n]) in self.naming and len(after) > n and after[n].pos_ == "PROPN":
-                    name = [t for t in after[n:] if t.pos_ == "PROPN" or t.text == "-"]
                     end = n
                     while end < len(after) and (after[end].pos_ == "PROPN" or after[end].text == "-"):
                         end += 1

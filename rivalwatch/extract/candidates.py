@@ -35,10 +35,6 @@ class Candidate:
     b: Span
     others: int = 0  # mentions of other actors between the two
 
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.a.label_, self.b.label_
-
 
 PARTY_KINDS = frozenset({"armed_group", "state", "political_party"})
 

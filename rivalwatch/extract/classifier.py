@@ -43,12 +43,11 @@ def label_of(source: str, rtype: str, target: str, cand: Candidate, group: Any) 
     """The label of a (source, type, target) relation of groups on a candidate, if it links the
     candidate's two actors (`group` gives a mention's group)."""
     a, b = group(cand.a.label_), group(cand.b.label_)
-    s, t = source, target
-    if {s, t} != {a, b}:
+    if {source, target} != {a, b}:
         return None
     if rtype in SYMMETRIC_TYPES:
         return rtype
-    return f"{rtype}>" if s == a else f"{rtype}<"
+    return f"{rtype}>" if source == a else f"{rtype}<"
 
 
 @dataclass
@@ -150,7 +149,6 @@ class RelationClassifier:
                 found.append((source, rtype, target, modality, anchor.i, round(float(row[k]) * 0.6, 3)))
         doc.user_data[RELATIONS_KEY] = found
         return doc
-
 
     def _modality(self, cand: Candidate, anchor: Token) -> str:
         """The modality of the anchor's clause; a path through a negating word ("avoided open

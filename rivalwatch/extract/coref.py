@@ -36,6 +36,16 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass")
 PLACE_LIKE = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"})
 
 
+def _phrase_length(by_first: dict[str, list[tuple[str, ...]]], doc: Doc, i: int, end: int) -> int:
+    """Length of the longest phrase of `by_first` (first word -> phrases, longest first) starting at
+    token i and ending by `end` (0 if none)."""
+    for phrase in by_first.get(doc[i].lower_, ()):
+        n = len(phrase)
+        if i + n <= end and tuple(t.lower_ for t in doc[i:i + n]) == phrase:
+            return n
+    return 0
+
+
 class Coreference:
     """Links group anaphors back to the group in focus."""
 
@@ -65,11 +75,10 @@ class Coreference:
     def _anaphor_length(self, doc: Doc, i: int) -> int:
         """Length of the anaphor starting at token i (0 if none)."""
         token = doc[i]
-        for phrase in self.phrases_by_first.get(token.lower_, ()):
-            n = len(phrase)
-            if tuple(t.lower_ for t in doc[i:i + n]) == phrase:
-                after = doc[i + n] if i + n < len(doc) else None
-                return 0 if after is not None and after.lower_ == "of" else n  # "the group of states"
+        n = _phrase_length(self.phrases_by_first, doc, i, len(doc))
+        if n:
+            after = doc[i + n] if i + n < len(doc) else None
+            return 0 if after is not None and after.lower_ == "of" else n  # "the group of states"
         if token.lower_ in self.plurals:
             return 1
         if token.lower_ in self.pronouns and not (token.lower_ == "it" and token.head.lemma_ == "be"):
@@ -190,10 +199,10 @@ class Coreference:
         sents = list(doc.sents)
         out = []
         for n, sent in enumerate(sents):
-            near = [s for s in states if sents[max(n - 1, 0)].start <= s.start < sent.end and s.start < sent.end]
+            near = [s for s in states if sents[max(n - 1, 0)].start <= s.start < sent.end]
             i = sent.start
             while i < sent.end:
-                length = self._force_length(doc, i, sent.end)
+                length = _phrase_length(self.forces_by_first, doc, i, sent.end)
                 if not length or taken.intersection(range(i, i + length)):
                     i += max(length, 1)
                     continue
@@ -224,14 +233,6 @@ class Coreference:
             if state:
                 return state
         return None
-
-    def _force_length(self, doc: Doc, i: int, end: int) -> int:
-        """Length of the generic force phrase starting at token i (0 if none)."""
-        for phrase in self.forces_by_first.get(doc[i].lower_, ()):
-            n = len(phrase)
-            if i + n <= end and tuple(t.lower_ for t in doc[i:i + n]) == phrase:
-                return n
-        return 0
 
     def _resolve(self, token: Token, length: int, groups: list[tuple[int, str]], subjects: list[tuple[int, str]],
                  focus: str | None, previous_subject: str | None) -> str | None:
