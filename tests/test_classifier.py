@@ -99,6 +99,21 @@ def test_spelling_variants_of_an_alias_are_mentions(extract: Callable[..., Extra
     assert {("Jamat-ul-Ahrar", "JUA"), ("Hizbul Ahrar", "HUA")} <= mentions(result)
 
 
+def test_a_longer_variant_beats_the_shorter_alias_inside_it(extract: Callable[..., Extraction]) -> None:
+    result = extract("The group known as Islamic State-Mozambique (ISM) raided the port. ISM fighters left at dawn.")
+    assert ("Islamic State-Mozambique", "IS_MOZAMBIQUE") in mentions(result)
+    assert ("ISM", "IS_MOZAMBIQUE") in mentions(result)
+    assert not {m for m in mentions(result) if m[1] in ("IS", "MOZAMBIQUE")}
+    # a comma parts two names: no variant spans it
+    result = extract("The Islamic State, Somalia's most feared group after al-Shabaab, struck Bosaso.")
+    assert ("Islamic State", "IS") in mentions(result) and ("Somalia", "SOMALIA") in mentions(result)
+
+
+def test_a_mixed_case_acronym_matches_in_its_case_only(extract: Callable[..., Extraction]) -> None:
+    assert ("LeT", "LET") in mentions(extract("LeT and JeM were allies in Kashmir."))
+    assert {a for _, a in mentions(extract("Let the TTP say what it will; they let it go."))} == {"TTP"}
+
+
 def test_soldiers_without_a_state_belong_to_the_state_of_the_context(extract: Callable[..., Extraction]) -> None:
     result = extract("ISWAP fighters killed nine soldiers in Borno state, Nigeria.")
     assert ("soldiers", "NIGERIA") in mentions(result)

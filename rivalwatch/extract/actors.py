@@ -24,7 +24,8 @@ SPAN_KEY = "rw_actors"
 PUBLISHED_KEY = "rw_published"
 DISCOVERED_KEY = "rw_discovered"
 NER_KINDS = {"ORG": "organization", "PERSON": "person"}
-_CASE_SENSITIVE = re.compile(r"^[A-Z0-9.\-]{1,5}$")
+# Acronyms match in their case only: all capitals ("IS", not "is") or two capitals in a short word ("LeT", not "let")
+_CASE_SENSITIVE = re.compile(r"^(?:[A-Z0-9.\-]{1,5}|(?=(?:.*[A-Z]){2})[A-Za-z0-9.\-]{2,6})$")
 _LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _SLUG = re.compile(r"[^A-Z0-9]+")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9-]{1,9}$")
@@ -32,6 +33,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"(.)\1+")
 MIN_SQUASHED = 6       # shorter squashed aliases ("isis") would match too much
 MAX_ALIAS_TOKENS = 8
+_JOINERS = frozenset({"-", "\u2010", "\u2011", "'", "\u2019"})  # may join the words of a name
 
 
 def squash(name: str) -> str:
@@ -87,9 +89,8 @@ class ActorMatcher:
             span for span in (Span(doc, s, e, label=m, span_id="metonym") for m, s, e in self.metonyms(doc))
             if self._is_party(span)
         ]
-        spans = filter_spans(spans)
+        spans = filter_spans(spans + self._variants_of_aliases(doc))  # the longer name wins
         taken = {i for span in spans for i in range(span.start, span.end)}
-        spans += self._variants_of_aliases(doc, taken)
         discovered: dict[str, list[str]] = {}
         for ent in doc.ents:
             kind = NER_KINDS.get(ent.label_)
@@ -116,25 +117,21 @@ class ActorMatcher:
         doc.user_data[DISCOVERED_KEY] = {k: v for k, v in discovered.items() if k in used}
         return doc
 
-    def _variants_of_aliases(self, doc: Doc, taken: set[int]) -> list[Span]:
+    def _variants_of_aliases(self, doc: Doc) -> list[Span]:
         """Spellings no alias lists but that differ from one only in hyphens, spaces and doubled
-        letters ("Jamat-ul-Ahrar", "Jamaatul Ahrar" for Jamaat-ul-Ahrar), from a capitalised word on."""
+        letters ("Jamat-ul-Ahrar", "Jamaatul Ahrar" for Jamaat-ul-Ahrar; "Islamic State-Mozambique"),
+        from a capitalised word on, the longest at each word."""
         found = []
-        i = 0
-        while i < len(doc):
-            if i in taken or not (doc[i].is_title or doc[i].is_upper) or not doc[i].is_alpha:
-                i += 1
+        for i, token in enumerate(doc):
+            if not (token.is_title or token.is_upper) or not token.is_alpha:
                 continue
             for end in range(min(len(doc), i + MAX_ALIAS_TOKENS), i, -1):
-                if taken.intersection(range(i, end)):
-                    continue
+                if not all(t.is_alpha or t.is_digit or t.text in _JOINERS for t in doc[i:end]):
+                    continue  # "the Islamic State, Somalia's ...": a comma parts two names
                 actor_id = self.squashed.get(squash(doc[i:end].text))
                 if actor_id is not None:
                     found.append(Span(doc, i, end, label=actor_id, span_id="alias"))
-                    taken.update(range(i, end))
-                    i = end - 1
                     break
-            i += 1
         return found
 
     def _junk(self, ent: Span) -> bool:
