@@ -556,3 +556,29 @@ def test_joint_and_passive_claims_name_every_claimant(extract: Extract) -> None:
     assert sorted(c.actor for c in joint.claims) == ["IS", "JUA"]
     passive = extract("The bombing was claimed by ISKP.")
     assert [c.actor for c in passive.claims] == ["ISKP"]
+
+
+# --- long documents ---------------------------------------------------------------
+
+def test_chunks_cut_at_paragraphs_and_join_back_to_the_text() -> None:
+    from rivalwatch.extract.pipeline import CHUNK_CHARS, chunks
+    paragraph = "ISKP attacked a Taliban checkpoint in Kunar. " * 30
+    text = "\n\n".join([paragraph] * 40)
+    pieces = chunks(text)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(len(piece) <= CHUNK_CHARS for _, piece in pieces) and len(pieces) > 1
+    assert all(piece.endswith("\n\n") for _, piece in pieces[:-1])  # never mid-sentence when a paragraph ends near
+    assert [offset for offset, _ in pieces] == [sum(len(p) for _, p in pieces[:n]) for n in range(len(pieces))]
+    word = "x" * (CHUNK_CHARS * 2 + 5)  # no boundary at all: cut at the size
+    assert [len(p) for _, p in chunks(word)] == [CHUNK_CHARS, CHUNK_CHARS, 5]
+
+
+def test_a_text_longer_than_spacys_limit_is_extracted_with_exact_offsets(extract: Extract) -> None:
+    # spaCy refuses a text over nlp.max_length (1,000,000 characters) in one piece
+    text = ("The TTP condemned ISKP in a statement. " + "z" * 1000 + "\n\n") * 1000  # few tokens, many characters
+    assert len(text) > 1_000_000
+    result = extract(text)
+    assert len([r for r in result.relations if (r.source, r.type, r.target) == ("TTP", "ACCUSE", "ISKP")]) == 1000
+    assert all(text[r.evidence.start:r.evidence.end] == r.evidence.text for r in result.relations)
+    assert all(text[m.start:m.end] == m.text for m in result.mentions)
+    assert {a.id for a in result.actors} == {"TTP", "ISKP"}

