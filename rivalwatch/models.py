@@ -30,6 +30,15 @@ FACTUAL_MODALITIES = frozenset({"asserted", "alleged"})
 # Kinds that roll up to the group they are `part_of` in group-level views.
 ROLLUP_KINDS = frozenset({"person", "media_outlet"})
 
+# The closed sets of values commands and routes accept. They live here, with nothing
+# heavy imported, so the CLI builds its options without loading the store or the pipeline.
+PERIODS = ("month", "quarter", "year")                 # series and record listings
+DEFECTION_PERIODS = ("year", "quarter")
+GRAPH_FORMATS = ("graphml", "gexf")                    # rivalwatch.export.graph
+EXPORT_FORMATS = ("csv", "jsonl", "graphml", "stix")   # rivalwatch.api.exports
+EVENT_ORIGINS = ("acled", "gtd", "ucdp")               # rivalwatch.ingest.events_csv
+ROLES = ("viewer", "analyst", "admin")                 # API token roles, least to most
+
 
 @dataclass(frozen=True)
 class Document:

@@ -9,15 +9,16 @@ import json
 import sys
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
-from .ingest.language import language_name
+
+if TYPE_CHECKING:
+    from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
 
 __all__ = [
     "console", "progress_bar", "print_json", "print_error_lines", "ingest_summary", "actors_table",
@@ -84,6 +85,14 @@ def ingest_summary(report: IngestReport) -> None:
         *([("Updated (edited messages)", report.updated)] if report.updated else []),
         *([("Near-duplicates linked", report.near_duplicates)] if report.near_duplicates else []),
     ]))
+    outdated_note(report.outdated)
+
+
+def outdated_note(count: int) -> None:
+    """Says that stored documents wait for `reextract` (to stderr: tables and JSON stay clean)."""
+    if count:
+        console(stderr=True).print(f"{count:,} document(s) were extracted by an older extractor version: "
+                            "run `rivalwatch reextract --outdated` to update them.", markup=False, highlight=False)
 
 
 def actors_table(actors: Sequence[StoredActor], *, title: str = "Actors") -> None:
@@ -121,6 +130,7 @@ def relations_table(relations: Sequence[StoredRelation], *, title: str = "Relati
 
 
 def document_view(view: DocumentView) -> None:
+    from .ingest.language import language_name  # the ingest package loads its readers
     d = view.document
     console().print(_key_values(f"Document {d.id}", [
         ("Title", d.title), ("Published", d.published), ("Source", d.source), ("URL", d.url),

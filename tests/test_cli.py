@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from rivalwatch.api import demo_corpus
 from rivalwatch.cli import main
+from rivalwatch.cli.base import hoist_global_options
 from rivalwatch.store import Store
 
 from .conftest import CORPUS
@@ -40,6 +41,26 @@ def _counts(db_path: Path) -> dict[str, int]:
 
 # --- help ------------------------------------------------------------------------------
 
+def test_the_command_starts_without_loading_the_store_or_the_pipeline(tmp_path: Path) -> None:
+    # --help and --version import click, rich and the closed vocabularies only; a command that
+    # needs the store opens it itself
+    heavy = ("sqlalchemy", "spacy", "numpy", "networkx", "trafilatura", "jinja2", "pypdf", "feedparser")
+    probe = ("import sys; from rivalwatch.cli import main; from click.testing import CliRunner; "
+             "r = CliRunner().invoke(main, ['--db', sys.argv[1], 'relations', '--help']); "
+             f"print(r.exit_code, sorted(m for m in {heavy!r} if m in sys.modules))")
+    db = tmp_path / "never.db"
+    out = subprocess.run([sys.executable, "-c", probe, str(db)], capture_output=True, text=True, check=True)
+    assert out.stdout.split(maxsplit=1) == ["0", "[]\n"]
+    assert not db.exists()  # help opened no database
+
+
+def test_the_cli_vocabularies_are_the_implementations_own() -> None:
+    from rivalwatch.export.graph import FORMATS
+    from rivalwatch.ingest.events_csv import ORIGINS
+    from rivalwatch.models import EVENT_ORIGINS, GRAPH_FORMATS
+    assert tuple(FORMATS) == GRAPH_FORMATS and ORIGINS == EVENT_ORIGINS
+
+
 @pytest.mark.parametrize("name", sorted(main.commands))
 def test_every_command_documents_its_options_and_ends_with_an_example(name: str) -> None:
     command = main.commands[name]
@@ -57,14 +78,30 @@ def test_every_command_documents_its_options_and_ends_with_an_example(name: str)
 def test_ingest_stores_and_extracts_then_reingest_adds_nothing(cli: Run, corpus: Path, db_path: Path) -> None:
     first = _json(cli("ingest", corpus, "--format", "json"))
     assert first == {"files": 3, "documents": 3, "added": 3, "duplicates": 0, "extracted": 3,
-                     "relations": 6, "updated": 0, "near_duplicates": 0, "errors": []}
+                     "relations": 6, "updated": 0, "near_duplicates": 0, "outdated": 0, "errors": []}
     before = _counts(db_path)
     assert (before["documents"], before["relations"]) == (3, 6)
 
     second = _json(cli("ingest", corpus, "--format", "json"))
     assert second == {"files": 3, "documents": 3, "added": 0, "duplicates": 3, "extracted": 0,
-                      "relations": 0, "updated": 0, "near_duplicates": 0, "errors": []}
+                      "relations": 0, "updated": 0, "near_duplicates": 0, "outdated": 0, "errors": []}
     assert _counts(db_path) == before
+
+
+def test_after_an_upgrade_ingest_extracts_only_what_it_added_and_says_what_waits(
+        cli: Run, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _json(cli("ingest", corpus, "--format", "json"))
+    monkeypatch.setattr("rivalwatch.api.workspace.VERSION", "rw-extract-next")  # as after an upgrade
+    monkeypatch.setattr("rivalwatch.extract.pipeline.VERSION", "rw-extract-next")
+    new = tmp_path / "new.txt"
+    new.write_text("The TTP condemned ISKP for the attack on a mosque in Peshawar.", encoding="utf-8")
+    result = cli("ingest", new)
+    assert result.exit_code == 0
+    assert "3 document(s) were extracted by an older extractor version" in result.stderr
+    assert _json(cli("ingest", new, "--format", "json"))["outdated"] == 3
+    assert _json(cli("reextract", "--outdated", "--format", "json"))["documents"] == 3  # only those
+    assert _json(cli("reextract", "--outdated", "--format", "json"))["documents"] == 0
+    assert "older extractor" not in cli("ingest", new).stderr
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -155,6 +192,16 @@ def test_relations_errors_are_coded(ingested: Run) -> None:
     bad_date = ingested("relations", "--since", "soon")
     assert bad_date.exit_code == 1
     assert "[RW400] invalid since date 'soon'" in bad_date.stderr
+
+
+def test_global_options_may_follow_the_command(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "after.db"
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(corpus), "--db", str(db), "--format", "json", "--workers=1"])
+    assert _json(result)["added"] == 3 and _counts(db)["documents"] == 3
+    listed = runner.invoke(main, ["relations", "--format", "json", f"--db={db}", "--type", "accuse"])
+    assert _json(listed) and {r["type"] for r in _json(listed)} == {"ACCUSE"}
+    assert hoist_global_options(["show", "--", "--db"]) == ["show", "--", "--db"]  # after --, a value
 
 
 def test_db_defaults_to_the_environment_variable(corpus: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..models import FACTUAL_MODALITIES, Evidence
+from ..models import DEFECTION_PERIODS, FACTUAL_MODALITIES, Evidence
 from ..store import Store
 from ..store import schema as s
 from .record_queries import Cited, cited, in_window, period_key, period_of
@@ -29,7 +29,7 @@ from ..store.links import canonical_only  # reposts are not counted again
 
 __all__ = ["DefectionEvent", "Flow", "DefectionsReport", "defections", "BY"]
 
-BY = ("year", "quarter")
+BY = DEFECTION_PERIODS
 
 
 @dataclass

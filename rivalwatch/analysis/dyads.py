@@ -43,7 +43,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import QueryError
 from ..knowledge.load import load_hostility as _hostility_data
-from ..models import QUAD_CLASS, SYMMETRIC_TYPES
+from ..models import PERIODS, QUAD_CLASS, SYMMETRIC_TYPES
 from ..store import Store
 from ..store import schema as s
 from ..store.links import canonical_only  # reposts are not counted again
@@ -55,7 +55,6 @@ __all__ = [
     "factor_case", "weight_case", "DyadEvent", "DirectionStats", "DyadPeriod", "DyadTimeline", "dyad_timeline",
 ]
 
-PERIODS = ("month", "quarter", "year")
 _PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 _CHUNK = 500
 

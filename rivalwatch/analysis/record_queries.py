@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 
-from ..models import Evidence, group_of_each
+from ..models import PERIODS, Evidence, group_of_each
 from ..store import Store
 from ..store import schema as s
 
@@ -23,7 +23,6 @@ __all__ = [
     "bounds", "counted",
 ]
 
-PERIODS = ("month", "quarter", "year")
 _CHUNK = 500
 
 

@@ -27,7 +27,7 @@ from ..ingest.events_csv import (
 )
 from ..ingest.document import make_document
 from ..ingest.relationships import NameResolver, alias_index, fold
-from ..models import MODALITIES, RELATION_TYPES, group_of_each
+from ..models import EVENT_ORIGINS, EXPORT_FORMATS, MODALITIES, RELATION_TYPES, group_of_each
 from ..store.exchange import ExportQuery, ExportRow, add_imported_events, count_rows, export_rows
 from .network import ImportReport
 from .reports import Progress, counted
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EVENT_ORIGINS", "EXPORT_FORMATS", "ExportReport", "ExportsMixin"]
 
-EVENT_ORIGINS = ORIGINS                                   # acled, gtd, ucdp
-EXPORT_FORMATS = ("csv", "jsonl", "graphml", "stix")
 
 
 @dataclass

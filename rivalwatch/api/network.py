@@ -20,6 +20,7 @@ from ..analysis.network import ActorInfo, Network, build_network
 from ..dates import parse_date
 from ..errors import KnowledgeError, QueryError
 from ..export.graph import FORMATS, write_graph
+from ..models import GRAPH_FORMATS
 from ..ingest.relationships import (
     NameResolver, alias_index, load_mmp_rules, load_name_mapping, read_relationships, to_relations,
 )
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GRAPH_FORMATS", "ImportReport", "Network", "network", "export_network", "import_relationships"]
 
-GRAPH_FORMATS = tuple(FORMATS)
 
 
 @dataclass

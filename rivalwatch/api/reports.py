@@ -41,6 +41,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)   # "path: reason [RW200]"
     updated: int = 0          # stored documents whose text or meta changed (edited Telegram messages)
     near_duplicates: int = 0  # of the added, near-duplicates of a stored document: linked to it
+    outdated: int = 0         # stored documents an older extractor version processed (see `reextract`)
 
     @property
     def ok(self) -> bool:
@@ -50,7 +51,7 @@ class IngestReport:
         return {"files": self.files, "documents": self.documents, "added": self.added,
                 "duplicates": self.duplicates, "extracted": self.extracted, "relations": self.relations,
                 "updated": self.updated, "near_duplicates": self.near_duplicates,
-                "errors": list(self.errors)}
+                "outdated": self.outdated, "errors": list(self.errors)}
 
 
 @dataclass

@@ -118,8 +118,7 @@ class TelegramMixin:
         self.knowledge  # fail early on a bad knowledge file
         export = read_telegram_export(Path(path), max_bytes=max_bytes)
         used, counts = _apply(self, export, outlet)
-        pending = self.store.document_ids(missing_version=self.version)
-        extracted, relations = self._extract_stored(pending, progress)
+        extracted, relations = self._extract_new(progress)
         return TelegramReport(file=str(path), channel=export.channel.name, channel_id=export.channel.id,
                               outlet=used, messages=len(export.messages), skipped=export.skipped, counts=counts,
                               extracted=extracted, relations=relations)

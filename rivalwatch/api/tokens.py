@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 
 from ..errors import AuthError, ConflictError, NotFoundError, QueryError
+from ..models import ROLES
 from ..store import schema as s
 from ..store.curation import record_audit
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ROLES", "TokenInfo", "TokensMixin", "role_allows"]
 
-ROLES = ("viewer", "analyst", "admin")
 _PREFIX = "rwt_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _TOKEN = re.compile(r"^rwt_([0-9a-f]{16})_([A-Za-z0-9_-]{20,100})$")

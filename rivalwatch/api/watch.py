@@ -189,8 +189,7 @@ def _ingest_feeds(
     finally:
         if own is not None:
             own.close()
-    pending = ws.store.document_ids(missing_version=ws.version)
-    report.extracted, report.relations = ws._extract_stored(pending, progress)
+    report.extracted, report.relations = ws._extract_new(progress)
     return report
 
 

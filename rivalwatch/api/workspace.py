@@ -130,8 +130,10 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         """Read files and folders, store new documents, extract them.
 
         A file that cannot be read becomes one line in `errors` and the rest go
-        in. Documents already stored are skipped. Every stored document the
-        current extractor version has not processed yet is then extracted.
+        in. Documents already stored are skipped. The documents added are then
+        extracted (with any that no extractor has processed: a killed run's);
+        documents an older extractor version processed are only counted
+        (`outdated`): `reextract` updates them.
 
         Example:
             report = ws.ingest(["reports/", "feed.jsonl"], published="2024-12-23")
@@ -146,15 +148,24 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
             ingest_path(self, path, report, published=default, max_bytes=max_bytes)
             if progress:
                 progress(done, len(files), f"read {path.name}")
-        pending = self.store.document_ids(missing_version=self.version)
-        report.extracted, report.relations = self._extract_stored(pending, progress)
+        report.extracted, report.relations = self._extract_new(progress)
+        report.outdated = self.outdated()
         return report
 
-    def reextract(self, *, progress: Progress | None = None) -> ReextractReport:
-        """Run the current extractor version again on every stored document, replacing its output."""
-        ids = self.store.document_ids()
+    def reextract(self, *, outdated_only: bool = False, progress: Progress | None = None) -> ReextractReport:
+        """Run the current extractor version again on every stored document, replacing its output;
+        with `outdated_only`, only on those it has not extracted yet (an interrupted run goes on)."""
+        ids = self.store.document_ids(missing_version=self.version if outdated_only else None)
         documents, relations = self._extract_stored(ids, progress)
         return ReextractReport(version=self.version, documents=documents, relations=relations)
+
+    def outdated(self) -> int:
+        """Stored documents the current extractor version has not extracted (`reextract` does)."""
+        return len(self.store.document_ids(missing_version=self.version))
+
+    def _extract_new(self, progress: Progress | None) -> tuple[int, int]:
+        """Extract the stored documents that no extractor version has processed."""
+        return self._extract_stored(self.store.document_ids(unextracted=True), progress)
 
     def _extract_stored(self, ids: Sequence[str], progress: Progress | None) -> tuple[int, int]:
         """Extract stored documents in one `nlp.pipe` stream, saving a batch at a time.

@@ -6,15 +6,20 @@ with its code.
 """
 from __future__ import annotations
 
+import functools
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from .. import render
-from ..api import MODALITIES, RELATION_TYPES, Workspace
+from ..api import MODALITIES, RELATION_TYPES
 from ..errors import RivalWatchError
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 __all__ = ["main", "finish_batch", "format_option", "import_group", "input_options", "pass_workspace",
            "relation_filters"]
@@ -23,8 +28,37 @@ DEFAULT_DB = "rivalwatch.db"
 MB = 1024 * 1024
 
 
+GLOBAL_OPTIONS = ("--db", "--actors", "--workers")  # options of `rivalwatch` itself, each with a value
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """`rivalwatch ingest x.txt --db my.db` as `rivalwatch --db my.db ingest x.txt`: the global options
+    are taken from wherever they stand (before a `--`) to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            takes_next = "=" not in arg and i + 1 < len(args)
+            front += args[i:i + 2] if takes_next else [arg]
+            i += 2 if takes_next else 1
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
+
+
 class _Group(click.Group):
-    """Turns library errors into `click.ClickException` (message keeps the code)."""
+    """Turns library errors into `click.ClickException` (message keeps the code) and takes the
+    global options after the command too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args) if ctx.parent is None else args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -79,7 +113,34 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
                         help="Publication date for documents that give none (ISO: 2024, 2024-07, 2024-07-14).")(command)
 
 
-pass_workspace = click.make_pass_decorator(Workspace)
+@dataclass
+class _Session:
+    """The options of `rivalwatch` itself. The workspace (store, knowledge base) opens when a
+    command first needs it, so `--help` and `--version` load neither."""
+
+    db: str
+    actors_file: Path | None
+    workers: int
+    workspace: Workspace | None = None
+
+    def open(self) -> Workspace:
+        if self.workspace is None:
+            from ..api import Workspace
+            self.workspace = Workspace(self.db, extra_actors=self.actors_file, n_process=self.workers)
+        return self.workspace
+
+    def close(self) -> None:
+        if self.workspace is not None:
+            self.workspace.close()
+
+
+def pass_workspace(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Passes the session's `Workspace` as a command's first argument."""
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        return ctx.invoke(command, ctx.find_object(_Session).open(), *args, **kwargs)
+    return run
 
 
 @click.group(cls=_Group)
@@ -97,9 +158,9 @@ def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) ->
 
     Example: rivalwatch demo
     """
-    workspace = Workspace(db, extra_actors=actors_file, n_process=workers)
-    ctx.obj = workspace
-    ctx.call_on_close(workspace.close)
+    session = _Session(db, actors_file, workers)
+    ctx.obj = session
+    ctx.call_on_close(session.close)
 
 
 @main.group(name="import")

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import render
-from ..api import ACTOR_KINDS, Workspace
+from ..api import ACTOR_KINDS
 from .base import MB, finish_batch, format_option, input_options, main, pass_workspace, relation_filters
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 @main.command()
@@ -140,15 +144,17 @@ def eval_(ws: Workspace, path: Path, docs_dir: Path | None, against: str | None,
 
 
 @main.command()
+@click.option("--outdated", "outdated_only", is_flag=True,
+              help="Only documents the current extractor has not processed (goes on after an interrupted run).")
 @format_option
 @pass_workspace
-def reextract(ws: Workspace, fmt: str) -> None:
+def reextract(ws: Workspace, outdated_only: bool, fmt: str) -> None:
     """Run the current extractor again on every stored document, replacing its earlier output.
 
-    Example: rivalwatch --db my.db reextract
+    Example: rivalwatch --db my.db reextract --outdated
     """
     with render.progress_bar("re-extract") as progress:
-        report = ws.reextract(progress=progress)
+        report = ws.reextract(outdated_only=outdated_only, progress=progress)
     if fmt == "json":
         render.print_json(report.as_dict())
     else:

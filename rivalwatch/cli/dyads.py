@@ -2,15 +2,17 @@
 (which dyads changed), with their tables and text charts."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 from rich.table import Table
 from rich.text import Text
 
 from .. import render
-from ..api import Workspace
 from .base import format_option, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 BY = click.Choice(["month", "quarter", "year"], case_sensitive=False)
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from .. import render
-from ..api import EVENT_ORIGINS, EXPORT_FORMATS, RELATION_TYPES, Workspace
+from ..api import EVENT_ORIGINS, EXPORT_FORMATS, RELATION_TYPES
 from .base import format_option, import_group, main, pass_workspace, relation_filters
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 # What each data set's command says about its layout (the readers are one, in ingest/events_csv.py).
 _EVENT_HELP = {

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from .. import render
-from ..api import Workspace
 from .base import MB, finish_batch, format_option, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 def fetch_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -55,6 +57,7 @@ def feeds_ingest(ws: Workspace, sources: tuple[str, ...], no_fetch: bool, timeou
     """
     with render.progress_bar("feeds") as progress:
         report = ws.ingest_feeds(sources, progress=progress, **_options(no_fetch, timeout, max_mb, published))
+    render.outdated_note(ws.outdated())
     finish_batch(report, fmt, render.feeds_report)
 
 

@@ -1,11 +1,15 @@
 """Language command: `languages` (coverage per document language, full vs partial analysis)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .. import render
-from ..api import Workspace
 from .base import format_option, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 @main.command()

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import render
-from ..api import Workspace
 from .base import format_option, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 @main.command()

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import render
-from ..api import GRAPH_FORMATS, Workspace
+from ..api import GRAPH_FORMATS
 from .base import import_group, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 @main.command()

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import render
-from ..api import DEFECTION_PERIODS, PERIODS, Workspace
+from ..api import DEFECTION_PERIODS, PERIODS
 from .base import format_option, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 SINCE_HELP = "Keep records dated in or after this ISO date (2024, 2024-01); drops undated ones."
 UNTIL_HELP = "Keep records dated in or before this ISO date; drops undated ones."

@@ -1,12 +1,16 @@
 """Commands for the web app: `serve`, and `token create|list|revoke` for its API tokens."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .. import render
-from ..api import Workspace
-from ..api.tokens import ROLES
+from ..api import ROLES
 from .base import format_option, main, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

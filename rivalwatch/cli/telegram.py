@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import render
-from ..api import Workspace
 from .base import MB, format_option, import_group, pass_workspace
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 @import_group.command()
@@ -31,6 +34,7 @@ def telegram(ws: Workspace, file: Path, outlet: str | None, max_mb: float, fmt: 
     """
     with render.progress_bar("telegram") as progress:
         report = ws.import_telegram(file, outlet=outlet, max_bytes=int(max_mb * MB), progress=progress)
+    render.outdated_note(ws.outdated())
     if fmt == "json":
         render.print_json(report.as_dict())
     else:

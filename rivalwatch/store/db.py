@@ -126,12 +126,15 @@ class Store:
                 found.update((r.id, _document(r)) for r in conn.execute(select(s.documents).where(s.documents.c.id.in_(chunk))))
         return [found[i] for i in ids if i in found]
 
-    def document_ids(self, *, missing_version: str | None = None) -> list[str]:
-        """Ids of stored documents in ingest order; with `missing_version`, only those it has not extracted."""
+    def document_ids(self, *, missing_version: str | None = None, unextracted: bool = False) -> list[str]:
+        """Ids of stored documents in ingest order; with `missing_version`, only those it has not extracted;
+        with `unextracted`, only those no version has extracted (new, edited, or left by a killed run)."""
         query = select(s.documents.c.id).order_by(s.documents.c.ingested_at, s.documents.c.id)
         if missing_version is not None:
             done = exists().where(and_(s.extractions.c.doc_id == s.documents.c.id, s.extractions.c.version == missing_version))
             query = query.where(~done)
+        if unextracted:
+            query = query.where(~exists().where(s.extractions.c.doc_id == s.documents.c.id))
         with self.engine.connect() as conn:
             return list(conn.scalars(query))
 
