@@ -261,6 +261,29 @@ def test_errors_are_json(server: dict[str, Any], get: Callable[..., httpx.Respon
     _error(server["client"].post("/api/relations/1/correct", headers=analyst, json={"colour": "red"}), 422, "RW400")
 
 
+def test_two_different_queries_never_share_an_answer(server: dict[str, Any], get: Callable[..., httpx.Response]) -> None:
+    client, viewer = server["client"], _auth(server["tokens"]["viewer"])
+    one = get("/api/relations", source="ISKP")
+    assert one.status_code == 200 and one.json()["items"]
+    # a repeated parameter is refused, never answered for one of its values
+    twice = client.get("/api/relations?source=ISKP&source=TTP", headers=viewer)
+    assert "given more than once" in _error(twice, 400, "RW400")
+    # "&" inside a value is that value's: not the key of ?source=ISKP&type=ACCUSE
+    typed = get("/api/relations", source="ISKP", type="ACCUSE")
+    glued = client.get("/api/relations?source=ISKP%26type%3DACCUSE", headers=viewer)
+    assert glued.status_code in (200, 400, 404) and glued.content != typed.content
+    assert "NUL" in _error(client.get("/api/search?q=isk%00p", headers=viewer), 400, "RW400")
+    _error(client.get(f"/api/relations/{2**64}", headers=viewer), 422, "RW400")
+
+
+def test_every_answer_carries_the_security_headers(server: dict[str, Any]) -> None:
+    client = server["client"]
+    for path in ("/no-such-page", "/api/no-such-route", "/api/relations?source=a&source=b", "/health"):
+        response = client.get(path)
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
+
+
 def test_docs_page_is_offline(server: dict[str, Any]) -> None:
     client = server["client"]
     page = client.get("/docs")

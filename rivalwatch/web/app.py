@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, AsyncIterator
+from urllib.parse import parse_qsl
 
 from anyio import CapacityLimiter
 from fastapi import FastAPI, Request
@@ -73,8 +74,22 @@ def _swagger_assets() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "static"
 
 
+def query_problem(query_string: bytes) -> str | None:
+    """What makes a query string unanswerable: a parameter given twice (every parameter takes one
+    value: answering for one of them would be a wrong answer) or a NUL character."""
+    seen: set[str] = set()
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+        if name in seen:
+            return f"query parameter {name[:40]!r} given more than once: give it once"
+        if "\x00" in name or "\x00" in value:
+            return f"query parameter {name[:40]!r} holds a NUL character"
+        seen.add(name)
+    return None
+
+
 class Guard:
-    """ASGI middleware: refuse bodies declared over `max_body` at once (JSON 413); add security headers."""
+    """ASGI middleware: refuse bodies declared over `max_body` at once (JSON 413) and query strings
+    `query_problem` finds (JSON 400); add security headers to every answer, errors included."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
         self.app = app
@@ -89,10 +104,16 @@ class Guard:
             status = 413 if length.isdigit() else 400
             message = (f"request body too large: at most {self.max_body} bytes" if status == 413
                        else "invalid Content-Length header")
-            await JSONResponse(error_body(status, "RW413" if status == 413 else "RW400", message),
-                               status_code=status, headers={"connection": "close"})(scope, receive, send)
+            answer = JSONResponse(error_body(status, "RW413" if status == 413 else "RW400", message),
+                                  status_code=status, headers={"connection": "close"})
+            await self._send_with_headers(answer, scope.get("path", ""), scope, receive, send)
             return
         path, received = scope.get("path", ""), 0
+        problem = query_problem(scope.get("query_string") or b"")
+        if problem is not None:
+            await self._send_with_headers(JSONResponse(error_body(400, "RW400", problem), status_code=400),
+                                          path, scope, receive, send)
+            return
 
         async def limited() -> Message:  # a body sent without Content-Length (chunked) is counted as it comes
             nonlocal received
@@ -102,6 +123,10 @@ class Guard:
                 raise StarletteHTTPException(413)
             return message
 
+        await self._send_with_headers(self.app, path, scope, limited, send)
+
+    @staticmethod
+    async def _send_with_headers(app: ASGIApp, path: str, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
@@ -111,11 +136,13 @@ class Guard:
                     extra += _API_HEADERS
                 elif path == "/docs":
                     extra.append((b"content-security-policy", _DOCS_CSP))
+                else:  # a page, or an error answered for one (a 404 has no template's headers)
+                    extra.append((b"content-security-policy", pages.CSP.encode()))
                 headers += [(k, v) for k, v in extra if k not in have]
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, limited, with_headers)
+        await app(scope, receive, with_headers)
 
 
 def _db_file(workspace: Workspace) -> Path | None:

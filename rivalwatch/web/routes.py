@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from typing import Annotated, Any, Callable, Literal
 
 from anyio import to_thread
@@ -32,6 +33,7 @@ Viewer = Annotated[TokenInfo, Depends(requires("viewer"))]
 Analyst = Annotated[TokenInfo, Depends(requires("analyst"))]
 Admin = Annotated[TokenInfo, Depends(requires("admin"))]
 WS = Annotated[Workspace, Depends(workspace)]
+RelationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The relation's id in the current listing.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Items per page (at most {MAX_PAGE}).")]
 Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Items to skip.")]
 Since = Annotated[str | None, Query(max_length=10, description="ISO date prefix: 2024, 2024-07, 2024-07-14.")]
@@ -50,7 +52,7 @@ async def _read(request: Request, compute: Callable[[], Any]) -> Response:
     """A read's JSON answer: from the cache, in the event loop, when the database has not changed since;
     else computed in a worker thread (the store's calls block), a few at a time (`app.state.computing`):
     many threads at once would only share the interpreter lock and all finish late."""
-    key = request.url.path + "?" + "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+    key = request.url.path + "?" + urlencode(sorted(request.query_params.multi_items()))  # "&" in a value stays apart
     cache = request.app.state.cache
     body = cache.peek(key)
     if body is None:
@@ -110,7 +112,7 @@ async def relations(
 
 
 @router.get("/relations/{relation_id}", summary="One relation")
-async def relation(request: Request, ws: WS, _: Viewer, relation_id: Annotated[int, Path(ge=1)]) -> Response:
+async def relation(request: Request, ws: WS, _: Viewer, relation_id: RelationId) -> Response:
     return await _read(request, lambda: ws.relation(relation_id).as_dict())
 
 
@@ -199,7 +201,6 @@ class NewToken(BaseModel):
     role: Literal[ROLES]  # type: ignore[valid-type]
 
 
-RelationId = Annotated[int, Path(ge=1, description="The relation's id in the current listing.")]
 
 
 @router.post("/relations/{relation_id}/confirm", summary="Confirm a relation (analyst)")
