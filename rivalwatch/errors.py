@@ -72,3 +72,24 @@ class ForbiddenError(AuthError):
     """The token's role may not do this (a viewer curating, an analyst managing tokens): HTTP 403."""
 
     code = "RW610"
+
+
+INTERNAL_CODE = "RW900"  # RivalWatch itself failed (a bug), not the input or the user
+
+
+def crash_log(exc: BaseException, context: str) -> str:
+    """Write `exc`'s traceback to a log file of its own (the terminal gets one line) and return its path."""
+    import os
+    import tempfile
+    import time
+    import traceback
+    path = os.path.join(tempfile.gettempdir(), f"rivalwatch-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log")
+    with open(path, "a", encoding="utf-8", errors="replace") as log:
+        log.write(f"{context}\n{''.join(traceback.format_exception(exc))}\n")
+    return path
+
+
+def internal_error_line(exc: BaseException, context: str) -> str:
+    """One line saying RivalWatch failed on `context`, with the log that holds the traceback."""
+    return (f"{context}: RivalWatch failed ({type(exc).__name__}: {str(exc)[:120]}); "
+            f"details in {crash_log(exc, context)} [{INTERNAL_CODE}]")

@@ -147,6 +147,35 @@ def test_bad_file_among_good_ones_is_reported_and_the_rest_go_in(cli: Run, corpu
 
 # --- relations -------------------------------------------------------------------------
 
+def test_a_bug_on_one_file_is_one_line_and_the_rest_of_the_batch_goes_in(
+        cli: Run, corpus: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rivalwatch.api import ingest_files
+    real = ingest_files.read_file
+
+    def broken(path: Path, **kwargs: object):
+        if path.name == sorted(p.name for p in corpus.iterdir())[0]:
+            raise ZeroDivisionError("a bug")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(ingest_files, "read_file", broken)
+    result = cli("ingest", corpus)
+    assert result.exit_code == 1  # some inputs refused
+    (line,) = [l for l in result.stderr.splitlines() if "RW900" in l]
+    assert "RivalWatch failed (ZeroDivisionError: a bug); details in " in line
+    assert Path(line.split("details in ")[1].split(" [")[0]).read_text().count("ZeroDivisionError") >= 1
+    assert _counts(db_path)["documents"] == 2
+
+
+def test_a_bug_in_a_command_is_one_line_and_its_own_exit_code(
+        cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rivalwatch.api.workspace import Workspace
+    monkeypatch.setattr(Workspace, "actors", lambda self, **kw: 1 / 0)
+    result = cli("actors")
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1 and "RivalWatch failed (ZeroDivisionError" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_relations_source_by_alias_spelling(ingested: Run) -> None:
     rows = _json(ingested("relations", "--source", "isis-k", "--format", "json"))
     assert _triples(rows) == [("ISKP", "ASSAULT", "TALIBAN")]

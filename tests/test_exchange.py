@@ -464,3 +464,12 @@ def test_seeds_stix_bundle_round_trips(cli: Run, tmp_path: Path) -> None:
     assert len(relationships) > 50 and len(reports) == len(list(SEEDS.glob("*.txt")))
     assert all(0 <= r.confidence <= 100 for r in relationships)
     assert len([o for o in bundle.objects if o.type == "note"]) == len(relationships)
+
+
+def test_numbers_no_store_holds_are_unknown_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "acled.csv"
+    path.write_text("event_id_cnty,event_date,event_type,actor1,actor2,fatalities,notes\n"
+                    "PAK1,2024-01-02,Battles,A,B,inf,x\nPAK2,2024-01-03,Battles,A,B,99999999999999999999,y\n"
+                    "PAK3,2024-01-04,Battles,A,B,1e400,z\nPAK4,2024-01-05,Battles,A,B,7,w\n", encoding="utf-8")
+    rows = list(read_events("acled", path, load_event_rules()))
+    assert [r.fatalities for r in rows] == [None, None, None, 7]

@@ -239,3 +239,61 @@ def test_jsonl_record_date_beats_dateline(tmp_path: Path) -> None:
     record = {"text": "Brief\n23.12.2024\nBody.", "published": "2024-06"}
     path = write(tmp_path / "one.jsonl", json.dumps(record) + "\n")
     assert read_file(path).documents[0].published == "2024-06"
+
+
+# --- hostile input: every reader total ------------------------------------------------------
+
+def _only_error(result: ReadResult) -> str:
+    assert not result.documents and len(result.errors) == 1
+    return result.errors[0].reason
+
+
+def test_json_too_deep_or_with_unholdable_numbers_is_one_error_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"text": "x", "a": ' + "[" * 5000 + "]" * 5000 + "}\n", encoding="utf-8")
+    assert "nested deeper than 64 levels" in _only_error(read_file(deep))
+    nested = tmp_path / "nested.jsonl"  # under the parser's limit, over ours: never walked
+    nested.write_text('{"text": "x", "a": ' + "[" * 100 + "]" * 100 + "}\n", encoding="utf-8")
+    assert "nested deeper" in _only_error(read_file(nested))
+    big = tmp_path / "big.jsonl"
+    big.write_text('{"text": "y", "n": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    assert "unusable number" in _only_error(read_file(big))
+    inf = tmp_path / "inf.jsonl"
+    inf.write_text('{"text": "z", "n": Infinity}\n', encoding="utf-8")
+    assert "unusable number" in _only_error(read_file(inf))
+
+
+def test_lone_surrogates_and_control_characters_never_reach_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"text": "ISKP attacked \\ud800 the Taliban\\u0007.", "title": "t\\udfff", "tag": ["\\ud83d"]}\n',
+                    encoding="utf-8")
+    (document,) = read_file(path).documents
+    assert document.text == "ISKP attacked \ufffd the Taliban." and document.title == "t\ufffd"
+    assert document.meta["tag"] == ["\ufffd"]
+    for value in (document.text, document.title, json.dumps(document.meta, ensure_ascii=False)):
+        value.encode("utf-8")  # would raise on a surrogate
+
+
+def test_a_pipe_named_like_a_text_file_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+    pipe = tmp_path / "feed.txt"
+    os.mkfifo(pipe)
+    assert _only_error(read_file(pipe)) == "not a regular file (a pipe, socket or device)"
+
+
+def test_language_detection_is_linear_in_a_words_length() -> None:
+    import time
+    from rivalwatch.ingest.language import detect_language
+    started = time.perf_counter()
+    detect_language("a" * 200_000 + " the Taliban said")
+    assert time.perf_counter() - started < 5  # a backtracking pattern took 82 s here
+
+
+def test_telegram_ids_no_store_holds_are_refused() -> None:
+    from rivalwatch.ingest.telegram import parse_export
+    export = {"id": 1, "name": "c", "type": "public_channel",
+              "messages": [{"id": 2**64, "type": "message", "date": "2024-01-02T10:00:00", "text": "hi"}]}
+    with pytest.raises(IngestError, match="no whole-number 'id' a store can hold"):
+        parse_export(json.dumps(export), source="result.json")
+    with pytest.raises(IngestError, match="no numeric 'id' a store can hold"):
+        parse_export(json.dumps({**export, "id": "9" * 30}), source="result.json")

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .params import iso_date as _iso
 from ..analysis.evaluate import Score, score
-from ..errors import IngestError, QueryError
+from ..errors import IngestError, QueryError, RivalWatchError, internal_error_line
 from ..export.gold import to_gold
 from ..extract import VERSION, extract_documents
 from ..ingest import DEFAULT_MAX_BYTES, expand_paths, read_file
@@ -145,7 +145,12 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         files = expand_paths(paths)
         report.files = len(files)
         for done, path in enumerate(files, 1):
-            ingest_path(self, path, report, published=default, max_bytes=max_bytes)
+            try:
+                ingest_path(self, path, report, published=default, max_bytes=max_bytes)
+            except RivalWatchError as exc:  # a store error on one file's documents
+                report.errors.append(f"{path}: {exc}")
+            except Exception as exc:  # noqa: BLE001 -- a bug on one input never stops the batch
+                report.errors.append(internal_error_line(exc, str(path)))
             if progress:
                 progress(done, len(files), f"read {path.name}")
         report.extracted, report.relations = self._extract_new(progress)

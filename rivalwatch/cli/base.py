@@ -16,7 +16,7 @@ import click
 
 from .. import render
 from ..api import MODALITIES, RELATION_TYPES
-from ..errors import RivalWatchError
+from ..errors import RivalWatchError, internal_error_line
 
 if TYPE_CHECKING:
     from ..api import Workspace
@@ -65,6 +65,18 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except RivalWatchError as exc:
             raise click.ClickException(str(exc)) from exc
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 -- a bug: one line and the log's path, not a traceback
+            _failed(exc, ctx)
+
+
+INTERNAL_EXIT = 3  # RivalWatch itself failed; 1 means some inputs were refused, 2 a usage error
+
+
+def _failed(exc: BaseException, ctx: click.Context) -> None:
+    click.echo(f"Error: {internal_error_line(exc, 'rivalwatch ' + (ctx.invoked_subcommand or ''))}", err=True)
+    ctx.exit(INTERNAL_EXIT)
 
 
 def format_option(command: Callable[..., Any]) -> Callable[..., Any]:

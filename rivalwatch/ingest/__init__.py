@@ -109,6 +109,8 @@ def _read_bytes(path: Path, *, max_bytes: int) -> bytes | IngestError:
         return IngestError(source, "file not found")
     if path.is_dir():
         return IngestError(source, "is a directory")
+    if not path.is_file():  # reading a pipe or a device would wait, or never end
+        return IngestError(source, "not a regular file (a pipe, socket or device)")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return IngestError(source, f"unsupported file type {suffix or '(no suffix)'}")

@@ -5,6 +5,8 @@ Kept apart from the package `__init__` so readers can import them without a cycl
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -14,7 +16,11 @@ from rivalwatch.errors import IngestError
 from rivalwatch.ingest.language import detect_language, normalise_language
 from rivalwatch.models import Document
 
-__all__ = ["ReadResult", "make_document", "normalise_text"]
+__all__ = ["ReadResult", "make_document", "normalise_text", "valid_text", "parse_json"]
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")                  # JSON's "\ud800": no UTF-8 spells it
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # controls XML, SQL drivers and browsers refuse
+MAX_JSON_DEPTH = 64  # a record nested deeper is refused, not walked
 
 
 @dataclass(frozen=True)
@@ -25,9 +31,50 @@ class ReadResult:
     errors: tuple[IngestError, ...] = ()
 
 
+def valid_text(value: str) -> str:
+    """`value` as text every store, XML writer and browser takes: a lone surrogate becomes U+FFFD,
+    control characters other than tab and line breaks go."""
+    return _FORBIDDEN.sub("", _LONE_SURROGATE.sub("\ufffd", value))
+
+
+def _valid(value: Any) -> Any:
+    """`valid_text` on every string of a JSON value (keys included); depth bounded by `parse_json`."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
+    if isinstance(value, dict):
+        return {valid_text(str(k)): _valid(v) for k, v in value.items()}
+    return value
+
+
+def parse_json(text: str, *, where: str) -> Any:
+    """JSON as readers take it: `IngestError(where, reason)` for malformed JSON, nesting deeper than
+    `MAX_JSON_DEPTH`, numbers no store holds (over 4,300 digits, non-finite); strings made `valid_text`."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise IngestError(where, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise IngestError(where, f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as exc:  # an integer of more digits than int() converts
+        raise IngestError(where, f"unusable number in JSON: {str(exc)[:80]}") from None
+    depth, level = 0, [value]
+    while level:
+        depth += 1
+        if depth > MAX_JSON_DEPTH:
+            raise IngestError(where, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        level = [c for v in level if isinstance(v, (list, dict)) for c in (v.values() if isinstance(v, dict) else v)]
+    return _valid(value)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a store holds")
+
+
 def normalise_text(text: str) -> str:
-    """NFC, newlines as "\\n", no trailing whitespace at the end of the document."""
-    text = unicodedata.normalize("NFC", text)
+    """Valid text (`valid_text`), NFC, newlines as "\\n", no trailing whitespace at the end of the document."""
+    text = unicodedata.normalize("NFC", valid_text(text))
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
 
 
@@ -65,10 +112,10 @@ def make_document(
         id=content_hash[:16],
         text=normalised,
         content_hash=content_hash,
-        source=source,
-        title=(title.strip() or None) if title else None,
+        source=valid_text(source),
+        title=(valid_text(title).strip() or None) if title else None,
         published=date,
-        url=url or None,
+        url=valid_text(url) if url else None,
         language=normalise_language(language) or (detect_language(normalised) if detect else None),
-        meta=dict(meta or {}),
+        meta=_valid(dict(meta or {})),
     )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -311,10 +312,12 @@ def _slug(text: str, size: int = 16) -> str:
 
 
 def _int(value: str) -> int | None:
+    """A count or a year; text that is no number, or no number a store holds ("inf", 20 digits), is unknown."""
     try:
-        return int(float(value)) if value.strip() else None
+        number = float(value) if value.strip() and len(value) < 40 else None
     except ValueError:
         return None
+    return int(number) if number is not None and math.isfinite(number) and abs(number) < 2**53 else None
 
 
 def _acled(line: int, r: dict[str, str], rules: EventRules) -> EventRow:

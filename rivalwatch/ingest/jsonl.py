@@ -6,11 +6,10 @@ lines still give their documents.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rivalwatch.errors import IngestError
-from rivalwatch.ingest.document import ReadResult, make_document
+from rivalwatch.ingest.document import ReadResult, make_document, parse_json
 from rivalwatch.models import Document
 
 __all__ = ["read"]
@@ -27,9 +26,9 @@ def read(text: str, *, source: str, default_published: str | None = None) -> Rea
             continue
         where = f"{source}:{lineno}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(IngestError(where, f"malformed JSON: {exc.msg} at column {exc.colno}"))
+            record = parse_json(line, where=where)
+        except IngestError as exc:
+            errors.append(exc)
             continue
         if not isinstance(record, dict):
             errors.append(IngestError(where, f"record is a JSON {type(record).__name__}, not an object"))

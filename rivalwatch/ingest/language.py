@@ -31,7 +31,8 @@ __all__ = [
 FULL, PARTIAL = "full", "partial"
 UNKNOWN = "und"  # ISO 639-2 "undetermined", as reports name documents of no known language
 
-_NOISE = re.compile(r"https?://\S+|www\.\S+|t\.me/\S+|[@#](?=\w)|\S+@\S+\.\w+|\d+", re.IGNORECASE)
+# An address starts after a space: tried from every character, a long word without one would cost its square.
+_NOISE = re.compile(r"https?://\S+|www\.\S+|t\.me/\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+|[@#](?=\w)|\d+", re.IGNORECASE)
 _CODE = re.compile(r"^[a-z]{2,3}$")
 
 

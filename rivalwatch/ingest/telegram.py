@@ -26,7 +26,6 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -34,7 +33,7 @@ from typing import Any, Mapping
 from ..errors import IngestError
 from ..knowledge.ingest_rules import load_telegram_rules
 from ..models import Document, Evidence, Publication
-from .document import ReadResult, make_document, normalise_text
+from .document import ReadResult, make_document, normalise_text, parse_json
 from .language import language_name
 
 __all__ = ["EXPORT_NAME", "Channel", "TelegramMessage", "TelegramExport", "is_export_path", "parse_export", "read"]
@@ -143,10 +142,7 @@ def read(text: str, *, source: str, default_published: str | None = None) -> Rea
 
 def parse_export(text: str, *, source: str) -> TelegramExport:
     """Validate a whole export and return its messages; `IngestError(source, reason)` at the first problem."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IngestError(source, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    data = parse_json(text, where=source)
     if not isinstance(data, dict):
         raise IngestError(source, f"not a Telegram Desktop export: the JSON is a {_kind(data)}, not an object")
     if "messages" not in data and isinstance(data.get("chats"), dict):
@@ -188,8 +184,8 @@ def _message(raw: Any, index: int, channel: Channel, source: str) -> TelegramMes
     if not isinstance(raw, dict):
         raise IngestError(source, f"{where} is a {_kind(raw)}, not an object")
     message_id = raw.get("id")
-    if isinstance(message_id, bool) or not isinstance(message_id, int):
-        raise IngestError(source, f"{where} has no whole-number 'id'")
+    if isinstance(message_id, bool) or not isinstance(message_id, int) or not -2**63 <= message_id < 2**63:
+        raise IngestError(source, f"{where} has no whole-number 'id' a store can hold")
     where = f"message id {message_id}"
     try:
         kind = raw.get("type", "message")
@@ -270,11 +266,11 @@ def _describe(channel: Channel, message_id: int, label: str, duration: int | Non
 
 
 def _chat_id(value: Any, source: str) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 20:
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
         return str(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return value.strip()
-    raise IngestError(source, "not a Telegram Desktop export: the chat has no numeric 'id'")
+    raise IngestError(source, "not a Telegram Desktop export: the chat has no numeric 'id' a store can hold")
 
 
 def _iso_time(value: Any, key: str, *, required: bool = False) -> str | None:
@@ -294,10 +290,10 @@ def _whole(value: Any, key: str) -> int | None:
     """A whole number, given as a number or as digits (exports write unixtimes as text)."""
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:  # a store's integer
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
     raise _Problem(f"'{key}' is not a whole number: {str(value)[:40]!r}")
 
 
