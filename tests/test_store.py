@@ -1,6 +1,7 @@
 """Tests for rivalwatch.store on a real SQLite file, with hand-built extractions."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,33 @@ def test_pending_documents_are_those_a_version_has_not_extracted(saved: Store, d
     saved.add_document(other)
     assert saved.document_ids(missing_version="v-test") == [other.id]
     assert sorted(saved.document_ids(missing_version="v-new")) == sorted([doc.id, other.id])
+
+
+def test_two_ingest_processes_into_one_file_queue_and_store_each_document_once(tmp_path: Path) -> None:
+    # two real `rivalwatch ingest` processes at once, over corpora that share some documents
+    import sqlite3
+    import subprocess
+    import sys
+    groups = ["TTP", "ISKP", "the Afghan Taliban", "al-Qaeda", "JNIM", "al-Shabaab"]
+    texts = [f"{a} condemned {b} in a statement on day {n}." for n in range(40)
+             for a, b in [(groups[n % 6], groups[(n + 1) % 6])]]
+    folders = []
+    for name, part in (("one", texts[:28]), ("two", texts[12:])):  # 16 documents in both
+        folder = tmp_path / name
+        folder.mkdir()
+        for n, text in enumerate(part):
+            (folder / f"{name}-{n}.txt").write_text(text, encoding="utf-8")
+        folders.append(folder)
+    db = tmp_path / "shared.db"
+    runs = [subprocess.Popen([sys.executable, "-m", "rivalwatch", "--db", str(db), "ingest", str(f), "--format", "json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in folders]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    for run, (out, err) in zip(runs, outputs):
+        assert run.returncode == 0, err
+        assert "Traceback" not in err and "locked" not in err
+    reports = [json.loads(out) for out, _ in outputs]
+    assert sum(r["added"] for r in reports) == len(set(texts)) == 40  # what each says it added, it added
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (40,)
+        assert conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM extractions").fetchone() == (40, 40)
