@@ -313,7 +313,7 @@ def _series(store: Store, *, version: str, hostility: Hostility, settings: Alert
     extra = originals(store, r.c.doc_id)
     columns = ["key", "source", "target", "p", "h", "v", "vh", "new_score", "new_types", "s1", "s2", "sv", "ph", "pp"]
     try:
-        with store.engine.begin() as conn:
+        with store.writer.begin() as conn:
             # every version's relations: counting them reads the smallest index (a change of
             # another version rebuilds for nothing, which is rare and harmless)
             count, top = conn.execute(select(func.count(), func.max(r.c.id))).one()

@@ -89,7 +89,7 @@ class CurationMixin:
 
     def _verdict(self, relation_id: int, action: str, changes: dict[str, Any], note: str | None,
                  by: str, fingerprint: str | None) -> CurationResult:
-        done = record_verdict(self.store.engine, int(relation_id), action=action, changes=changes, note=_note(note),
+        done = record_verdict(self.store.writer, int(relation_id), action=action, changes=changes, note=_note(note),
                               who=_who(by), expect=fingerprint)
         if done is None:
             raise NotFoundError(f"no relation with id {relation_id}: ids change on re-extraction; list relations again")
@@ -169,7 +169,7 @@ class CurationMixin:
             into_id = merged_into(conn, into_id)
         if source_id == into_id:
             raise QueryError(f"{source!r} and {into!r} are the same actor ({source_id}): nothing to merge")
-        rows = record_merge(self.store.engine, source_id, into_id, who=who)
+        rows = record_merge(self.store.writer, source_id, into_id, who=who)
         return MergeResult(source=source_id, into=into_id, rows=rows)
 
     def add_alias(self, actor: str, alias: str, *, by: str) -> dict[str, Any]:
@@ -190,7 +190,7 @@ class CurationMixin:
         if holders - {actor_id}:
             raise ConflictError(f"alias {text!r} already names {', '.join(sorted(holders - {actor_id}))}: "
                                 "merge the actors instead")
-        added = record_alias(self.store.engine, actor_id, text, who=who)
+        added = record_alias(self.store.writer, actor_id, text, who=who)
         actor_row = next(a for a in self.store.actors() if a.id == actor_id)
         return {"actor": actor_row.as_dict(), "alias": text, "added": added}
 

@@ -98,7 +98,7 @@ class TokensMixin:
             raise QueryError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
         t = s.api_tokens
         key_id, secret, salt = secrets.token_hex(8), secrets.token_urlsafe(32), secrets.token_hex(16)
-        with self.store.engine.begin() as conn:
+        with self.store.writer.begin() as conn:
             if conn.execute(select(t.c.id).where(t.c.name == name)).first() is not None:
                 raise ConflictError(f"a token named {name!r} exists: revoke it first or choose another name")
             now = _now()
@@ -125,7 +125,7 @@ class TokensMixin:
             ws.revoke_token("alice").revoked_at
         """
         t = s.api_tokens
-        with self.store.engine.begin() as conn:
+        with self.store.writer.begin() as conn:
             row = conn.execute(select(t).where(t.c.name == name)).first()
             if row is None:
                 raise NotFoundError(f"no token named {name!r}: list them with `rivalwatch token list`")

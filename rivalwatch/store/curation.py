@@ -13,7 +13,7 @@ Marks: `relations.curation` ("confirmed" or "corrected") and `relations.curation
 written to `curation_audit` in the same transaction.
 
 Example:
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         apply_curation(conn, ["9fa0af79c0e1d2b3"])   # what save_extractions does
 """
 from __future__ import annotations

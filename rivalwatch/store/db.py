@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..errors import QueryError, StoreError
 from ..models import group_of_each, page_at, Actor, Claim, Document, Evidence, Extraction, Publication
 from . import schema as s
-from .dialect import configure, insert_ignore, to_url, upsert
+from .dialect import WRITER, configure, insert_ignore, to_url, upsert
 from .links import index_added
 from .curation import apply_curation
 from .fulltext import ensure_fulltext
@@ -70,6 +70,9 @@ class Store:
         try:
             self.engine = create_engine(self.url)
             configure(self.engine)
+            # transactions that write: on SQLite they take the write lock when they begin, so two
+            # writers queue (busy timeout) instead of one failing with "database is locked"
+            self.writer = self.engine.execution_options(**WRITER)
             s.metadata.create_all(self.engine)
             add_missing_columns(self.engine)  # databases made before a column was added
             create_missing_indexes(self.engine)  # ... or an index
@@ -100,7 +103,7 @@ class Store:
         unique = list(first.values())
         if not unique:
             return []
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             stored: set[str] = set()
             for chunk in _chunks([d.content_hash for d in unique]):
                 stored.update(conn.scalars(select(s.documents.c.content_hash).where(s.documents.c.content_hash.in_(chunk))))
@@ -203,7 +206,7 @@ class Store:
                 outputs[table].extend(rows)
         now = _now()
         try:
-            with self.engine.begin() as conn:
+            with self.writer.begin() as conn:
                 self._upsert_actors(conn, list(actors.values()))
                 for version in dict.fromkeys(v for _, v in keys):
                     doc_ids = [d for d, v in keys if v == version]
@@ -222,7 +225,7 @@ class Store:
 
     def upsert_actors(self, actors: Iterable[Actor]) -> None:
         """Store actors and their aliases (knowledge-base entries win over discovered ones)."""
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             self._upsert_actors(conn, list(actors))
 
     def _upsert_actors(self, conn: Connection, actors: list[Actor]) -> None:
@@ -243,7 +246,7 @@ class Store:
         self, *, version: str, started_at: _dt.datetime, finished_at: _dt.datetime, documents: int
     ) -> int:
         """Log one extraction run; returns its id."""
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             result = conn.execute(s.extraction_runs.insert().values(
                 version=version, started_at=started_at, finished_at=finished_at, documents=documents))
             return int(result.inserted_primary_key[0])

@@ -29,17 +29,29 @@ def to_url(url_or_path: str | Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
+WRITER = {"rivalwatch_writes": True}  # the execution option of `Store.writer`
+BUSY_TIMEOUT_MS = 120_000              # how long a writer waits for another's transaction to end
+
+
 def configure(engine: Engine) -> None:
-    """SQLite: write-ahead logging and enforced foreign keys on every new connection."""
+    """SQLite: write-ahead logging, enforced foreign keys and a busy timeout on every new connection;
+    a transaction of `Store.writer` begins IMMEDIATE (takes the write lock at once: a read-then-write
+    transaction that began deferred fails at once when another writer went first), others deferred."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" below starts transactions, not pysqlite
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("rivalwatch_writes") else "BEGIN")
 
 
 def _insert(conn: Connection, table: Table) -> Any:

@@ -124,6 +124,6 @@ def add_imported(store: Store, relations: Sequence[ImportedRelation]) -> int:
              "target_name": x.target_name, "evidence_text": x.evidence, "imported_at": now}
             for x in relations]
     new = {(x["origin"], x["source_file"], x["row_id"]) for x in rows} - before
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         insert_ignore(conn, s.imported_relations, rows, keys=["origin", "source_file", "row_id"])
     return len(new)

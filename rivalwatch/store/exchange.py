@@ -197,7 +197,7 @@ def add_imported_events(store: Store, events: Sequence[ImportedEvent]) -> int:
                      "target_group": e.target_group, "date": e.date, "source_name": e.source_name,
                      "target_name": e.target_name, "evidence_text": e.evidence, "imported_at": now,
                      "location": e.location, "fatalities": e.fatalities, "sub_type": e.sub_type})
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         for start in range(0, len(rows), _INSERT_BATCH):
             insert_ignore(conn, s.imported_relations, rows[start:start + _INSERT_BATCH],
                           keys=["origin", "source_file", "row_id"])

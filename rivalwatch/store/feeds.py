@@ -66,7 +66,7 @@ def save_feed(store: Store, url: str, *, status: str, error: str | None = None,
               etag: str | None = None, last_modified: str | None = None, keep_validators: bool = False) -> None:
     """Record a poll's outcome; the validators are replaced unless `keep_validators`."""
     update = ["checked_at", "status", "error"] + ([] if keep_validators else ["etag", "last_modified"])
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         upsert(conn, s.feeds, [{"url": url, "etag": etag, "last_modified": last_modified, "checked_at": _now(),
                                 "status": status, "error": error}], keys=["url"], update=update)
 
@@ -84,7 +84,7 @@ def seen_entries(store: Store, url: str, keys: Sequence[str]) -> set[str]:
 def mark_seen(store: Store, url: str, entries: Sequence[tuple[str, str | None]]) -> None:
     """Remember (entry key, document id or None) pairs of a feed."""
     now = _now()
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         insert_ignore(conn, s.feeds, [{"url": url}], keys=["url"])
         insert_ignore(conn, s.feed_entries, [{"feed_url": url, "entry_key": key, "doc_id": doc_id, "seen_at": now}
                                              for key, doc_id in entries], keys=["feed_url", "entry_key"])

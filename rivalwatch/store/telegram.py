@@ -83,7 +83,7 @@ def store_messages(store: Store, channel: Channel, items: Sequence[Item], *, out
     """Apply an export's messages to the store in one transaction (see the module docstring)."""
     counts = MessageCounts()
     m, d = s.telegram_messages, s.documents
-    with store.engine.begin() as conn:
+    with store.writer.begin() as conn:
         upsert(conn, s.telegram_channels, [{"channel_id": channel.id, "name": channel.name, "type": channel.type,
                                             "outlet": outlet, "imported_at": _now()}],
                keys=["channel_id"], update=["name", "type", "outlet", "imported_at"])
