@@ -95,6 +95,21 @@ def outdated_note(count: int) -> None:
                             "run `rivalwatch reextract --outdated` to update them.", markup=False, highlight=False)
 
 
+def documents_table(page: Any) -> None:
+    """One page of `Workspace.documents_page`, with what the next page is."""
+    table = Table(title=f"Documents {page.offset + 1}-{page.offset + len(page.items)} of {page.total:,}",
+                  title_justify="left")
+    for column in ("Id", "Title", "Published", "Source", "Language", "Characters"):
+        table.add_column(column, justify="right" if column == "Characters" else "left",
+                         overflow="fold", ratio=3 if column in ("Title", "Source") else None)
+    for d in page.items:
+        table.add_row(d.id, d.title or "", d.published or "", d.source, d.language or "", f"{d.chars:,}")
+    console().print(table)
+    following = page.offset + len(page.items)
+    if following < page.total:
+        console().print(f"{page.total - following:,} more: --offset {following}", markup=False, highlight=False)
+
+
 def actors_table(actors: Sequence[StoredActor], *, title: str = "Actors") -> None:
     table = Table(title=f"{title} ({len(actors)})", title_justify="left")
     for column in ("Id", "Name", "Kind", "Part of", "Mentions", "Aliases"):

@@ -261,6 +261,18 @@ def test_show_document_by_id_prefix(ingested: Run, corpus: Path) -> None:
     assert _triples(view["relations"]) == [("TALIBAN", "COERCE", "ISKP"), ("QARI_SHOAIB_BAJAURI", "ACCUSE", "ISKP")]
     table = ingested("show", rows[0]["doc_id"][:8])
     assert table.exit_code == 0 and "kunduz.txt" in table.stdout
+    by_file = _json(ingested("show", corpus / "kunduz.txt", "--format", "json"))  # the file it came from
+    assert by_file["doc"]["id"] == view["doc"]["id"]
+
+
+def test_documents_lists_a_page_and_says_what_follows(ingested: Run, corpus: Path) -> None:
+    page = _json(ingested("documents", "--limit", "2", "--format", "json"))
+    assert (page["total"], len(page["items"]), page["next_offset"]) == (3, 2, 2)
+    assert {d["source"] for d in page["items"]} <= {str(p) for p in corpus.iterdir()}
+    rest = _json(ingested("documents", "--offset", "2", "--format", "json"))
+    assert len(rest["items"]) == 1 and rest["next_offset"] is None
+    table = ingested("documents", "--limit", "2")
+    assert table.exit_code == 0 and "1 more: --offset 2" in table.stdout
 
 
 # --- re-extraction ---------------------------------------------------------------------

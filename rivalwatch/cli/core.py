@@ -70,14 +70,39 @@ def relations(ws: Workspace, source: str | None, target: str | None, rtype: str 
 
 
 @main.command()
+@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True, help="Documents per page.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Documents to skip.")
+@format_option
+@pass_workspace
+def documents(ws: Workspace, limit: int, offset: int, fmt: str) -> None:
+    """List stored documents in ingest order: id, title, publication date, source, language, size.
+
+    Example: rivalwatch documents --limit 20 --offset 40
+    """
+    page = ws.documents_page(limit=limit, offset=offset)
+    if fmt == "json":
+        render.print_json(page.as_dict())
+    else:
+        render.documents_table(page)
+
+
+@main.command()
 @click.argument("doc")
 @format_option
 @pass_workspace
 def show(ws: Workspace, doc: str, fmt: str) -> None:
-    """Show one document (its id or the first characters of it) and what was extracted from it.
+    """Show one document (its id, the first characters of it, or the file it was ingested from) and what
+    was extracted from it.
 
-    Example: rivalwatch show 5e2481e5
+    Example: rivalwatch show reports/clash.txt
     """
+    if Path(doc).is_file():  # the file's (first) document, found by its content hash
+        from ..errors import QueryError
+        from ..ingest import read_file
+        read = read_file(Path(doc))
+        if not read.documents:
+            raise QueryError(f"{doc}: {read.errors[0].reason if read.errors else 'no document in it'}")
+        doc = read.documents[0].id
     view = ws.show(doc)
     if fmt == "json":
         render.print_json(view.as_dict())
