@@ -68,11 +68,22 @@ def highlight(text: str, marks: Iterable[Any]) -> Markup:
     if not valid:
         return escape(text)
     bounds = sorted({0, len(text), *(m.start for m in valid), *(m.end for m in valid)})
+    starting: dict[int, list[int]] = {}
+    ending: dict[int, list[int]] = {}
+    notes: dict[int, list[Any]] = {}
+    for rank, mark in enumerate(valid):
+        starting.setdefault(mark.start, []).append(rank)
+        ending.setdefault(mark.end, []).append(rank)
+        if mark.kind == "evidence":
+            notes.setdefault(mark.end, []).append(mark)
+    active: set[int] = set()  # the marks covering the piece: one sweep, linear in the marks
     out = []
     for a, b in zip(bounds, bounds[1:]):
+        active.difference_update(ending.get(a, ()))
+        active.update(starting.get(a, ()))
         piece = escape(text[a:b])
-        for mark in reversed([m for m in valid if m.start <= a and b <= m.end]):
-            piece = _wrap(mark, piece, first=mark.start == a)
+        for rank in sorted(active, reverse=True):  # innermost first, evidence outermost
+            piece = _wrap(valid[rank], piece, first=valid[rank].start == a)
         out.append(piece)
-        out.extend(_note(m) for m in valid if m.kind == "evidence" and m.end == b)
+        out.extend(_note(m) for m in notes.get(b, ()))
     return Markup("").join(out)
