@@ -436,3 +436,42 @@ def test_tables_print_ingested_markup_literally(cli: Run, tmp_path: Path) -> Non
     result = cli("--db", db, "relations")
     assert result.exit_code == 0, result.output
     assert "said [red]X[/red]." in result.stdout
+
+
+@pytest.mark.parametrize("how", ["SIGINT to the group", "SIGTERM to the parent", "SIGKILL to the parent"])
+def test_stopping_an_ingest_with_workers_stops_them_quietly_and_a_rerun_completes(tmp_path: Path, how: str) -> None:
+    import signal
+    import time
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = "\n\n".join(CORPUS.values()) * 12
+    for n in range(12):
+        (folder / f"d{n}.txt").write_text(f"{seed}\nCopy {n}\n", encoding="utf-8")
+    db = tmp_path / "stop.db"
+    command = [sys.executable, "-m", "rivalwatch", "--db", str(db), "--workers", "2", "ingest", str(folder)]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, workers = time.monotonic() + 120, []
+    while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.2)
+        found = subprocess.run(["pgrep", "-P", str(run.pid)], capture_output=True, text=True).stdout.split()
+        workers = [int(p) for p in found]
+    assert len(workers) == 2, "the workers never started"
+    name, target = how.split(" to the ")
+    (os.killpg if target == "group" else os.kill)(run.pid, getattr(signal, name))
+    _, err = run.communicate(timeout=60)
+    time.sleep(1)
+    assert not [p for p in workers if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text().lower()]
+    if name != "SIGKILL":
+        assert run.returncode == 130
+        assert err.strip() == "Interrupted: what was stored stays; run the same command again to go on."
+    rerun = subprocess.run([sys.executable, "-m", "rivalwatch", "--db", str(db), "ingest", str(folder), "--format", "json"],
+                           capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    counts = _counts(db)
+    assert counts["documents"] == 12
+    store = Store(db)
+    try:
+        assert store.document_ids(unextracted=True) == []  # every document extracted, once
+    finally:
+        store.close()

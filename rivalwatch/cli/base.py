@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -65,13 +68,39 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except RivalWatchError as exc:
             raise click.ClickException(str(exc)) from exc
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException):
             raise
+        except (KeyboardInterrupt, click.Abort) as exc:
+            click.echo("Interrupted: what was stored stays; run the same command again to go on.", err=True)
+            if getattr(exc, "workers", False):  # queues to dead workers would hold the exit: leave now
+                sys.stderr.flush()
+                os._exit(INTERRUPTED_EXIT)  # committed writes are on disk; the open transaction rolls back
+            ctx.exit(INTERRUPTED_EXIT)
         except Exception as exc:  # noqa: BLE001 -- a bug: one line and the log's path, not a traceback
             _failed(exc, ctx)
 
 
 INTERNAL_EXIT = 3  # RivalWatch itself failed; 1 means some inputs were refused, 2 a usage error
+INTERRUPTED_EXIT = 130  # Ctrl-C or SIGTERM, as shells report a SIGINT
+
+
+class _Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM; `workers`: extraction worker processes were running (and were stopped)."""
+
+    def __init__(self, workers: bool) -> None:
+        super().__init__()
+        self.workers = workers
+
+
+def _stop(_signum: int, _frame: Any) -> None:
+    """SIGINT and SIGTERM stop a command: its extraction workers at once, then it (open transactions roll back)."""
+    import multiprocessing
+    import warnings
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    warnings.filterwarnings("ignore", message=r"\[W127\]")  # spaCy's note that its workers were stopped
+    raise _Interrupted(bool(children))
 
 
 def _failed(exc: BaseException, ctx: click.Context) -> None:
@@ -170,6 +199,9 @@ def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) ->
 
     Example: rivalwatch demo
     """
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, _stop)
     session = _Session(db, actors_file, workers)
     ctx.obj = session
     ctx.call_on_close(session.close)

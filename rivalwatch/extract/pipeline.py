@@ -5,6 +5,8 @@ here touches the store, so it can run in worker processes or on a cluster.
 """
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -250,11 +252,38 @@ def extract_documents(
     pieces = ((_prepared(nlp, piece), (piece, offset, offset + len(piece.text) == len(d.text)))
               for d in documents for offset, text in chunks(d.text) for piece in [replace(d, text=text)])
     parts: list[Extraction] = []
-    for doc, (piece, offset, last) in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        parts.append(_shifted(to_extraction(doc, piece, kb), offset))
-        if last:
-            yield _merged(parts)
-            parts = []
+    _FORKING.quiet = n_process > 1
+    try:
+        for doc, (piece, offset, last) in nlp.pipe(pieces, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            parts.append(_shifted(to_extraction(doc, piece, kb), offset))
+            if last:
+                yield _merged(parts)
+                parts = []
+    finally:
+        _FORKING.quiet = False
+
+
+class _Forking:
+    """While `quiet`, a process forked here (one of spaCy's workers) exits at once and silently on
+    SIGINT or SIGTERM (Ctrl-C reaches the whole process group: no traceback from each worker, no
+    wait for their batches), and gets SIGTERM when its parent dies (Linux), so no worker outlives it."""
+
+    quiet = False
+
+    def after_in_child(self) -> None:
+        if not self.quiet:
+            return
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda signum, _frame: os._exit(128 + signum))
+        try:
+            import ctypes
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # not Linux: the worker stops when it finds its queue closed
+
+
+_FORKING = _Forking()
+os.register_at_fork(after_in_child=_FORKING.after_in_child)
 
 
 def extract_document(document: Document, *, extra_actors: str | None = None) -> Extraction:
