@@ -43,15 +43,7 @@ def ingest_seconds(texts: list[str]) -> tuple[float, int]:
     return timer.wall, report.relations
 
 
-def reposts(seeds: list[str], min_words: int) -> list[str]:
-    """Each seed as a channel reposts it: header and footer around the same text, numbered."""
-    texts, words, n = [], 0, 0
-    while words < min_words:
-        text = f"Forwarded from channel {n % 7}\n\n{seeds[n % len(seeds)].rstrip()}\n\nJoin us, post {n + 1}\n"
-        texts.append(text)
-        words += len(text.split())
-        n += 1
-    return texts
+REPOST = "Forwarded from a channel\n\n{text}\n\nJoin us, post {n}\n"  # a channel's header and footer around a seed
 
 
 def measure(words: int) -> list[dict[str, Any]]:
@@ -71,8 +63,8 @@ def measure(words: int) -> list[dict[str, Any]]:
     row("length", "one document of the same words", ["\n\n".join(t.rstrip() for t in many)])
     row("distinct", "1x", build_corpus(seeds, words // 4))
     row("distinct", "4x", build_corpus(seeds, words))
-    row("reposted", "1x", reposts(seeds, words // 4))
-    row("reposted", "4x", reposts(seeds, words))
+    row("reposted", "1x", build_corpus(seeds, words // 4, REPOST))
+    row("reposted", "4x", build_corpus(seeds, words, REPOST))
     first: dict[str, float] = {}
     for r in rows:
         first.setdefault(r["group"], r["words_per_second"])

@@ -46,12 +46,13 @@ def load_seeds(folder: Path) -> list[str]:
     return texts
 
 
-def build_corpus(seeds: list[str], min_words: int) -> list[str]:
-    """Seeds repeated in turn until there are at least `min_words` words; every copy is distinct."""
+def build_corpus(seeds: list[str], min_words: int, template: str = "{text}\n\nCopy {n}\n") -> list[str]:
+    """Seeds repeated in turn until there are at least `min_words` words; every copy is distinct
+    (`template` puts its number `n` around the seed's `text`)."""
     texts: list[str] = []
     words, n = 0, 0
     while words < min_words:
-        text = f"{seeds[n % len(seeds)].rstrip()}\n\nCopy {n + 1}\n"
+        text = template.format(text=seeds[n % len(seeds)].rstrip(), n=n + 1)
         texts.append(text)
         words += len(text.split())
         n += 1

@@ -37,9 +37,13 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A folder holding the three documents of `CORPUS`."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in CORPUS.items():
+    return write_corpus(tmp_path / "corpus")
+
+
+def write_corpus(folder: Path, texts: dict[str, str] = CORPUS) -> Path:
+    """`texts` (file name -> text) written into `folder`, made if missing; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 

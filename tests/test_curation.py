@@ -12,17 +12,14 @@ from click.testing import CliRunner
 
 from rivalwatch.api import Workspace
 from rivalwatch.cli import main
-from tests.conftest import CORPUS
+from tests.conftest import write_corpus
 from tests.server import running_server
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A server over the ingested tiny corpus; `api` calls it as an analyst, `cli` runs commands on its db."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in CORPUS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
+    corpus = write_corpus(tmp_path / "corpus")
     db = tmp_path / "curation.db"
     with Workspace(db) as ws:
         ws.ingest([corpus])

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from rivalwatch.api import Workspace
 from rivalwatch.ingest import ReadResult, read_file
-from tests.conftest import CORPUS
+from tests.conftest import write_corpus
 from tests.server import running_server
 
 SUFFIXES = (".txt", ".md", ".html", ".jsonl", ".json", ".pdf")
@@ -90,10 +90,8 @@ def test_hostile_telegram_exports_give_documents_or_one_error(tmp_path: Path, ch
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
-    folder = tmp_path_factory.mktemp("fuzz")
-    for name, text in CORPUS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    db = folder / "fuzz.db"
+    folder = write_corpus(tmp_path_factory.mktemp("fuzz") / "corpus")
+    db = folder.parent / "fuzz.db"
     with Workspace(db) as ws:
         ws.ingest([folder])
         token = ws.create_token(name="fuzz", role="viewer")[1]
