@@ -125,8 +125,11 @@ def _as_written(rolled: str, written: str) -> str:
     return rolled if rolled == written else f"{rolled} ({written})"
 
 
-def relations_table(relations: Sequence[StoredRelation], *, title: str = "Relations", show_doc: bool = True) -> None:
-    table = Table(title=f"{title} ({len(relations)})", title_justify="left", show_lines=True)
+def relations_table(relations: Sequence[StoredRelation], *, title: str = "Relations", show_doc: bool = True,
+                    total: int | None = None) -> None:
+    """Relations with their evidence; with `total`, the table is the first of that many, and says so."""
+    shown = f"{len(relations)}" if total is None or total == len(relations) else f"first {len(relations)} of {total:,}"
+    table = Table(title=f"{title} ({shown})", title_justify="left", show_lines=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Source")
     table.add_column("Type", no_wrap=True)
@@ -142,6 +145,8 @@ def relations_table(relations: Sequence[StoredRelation], *, title: str = "Relati
                (f"(p. {r.page}) " if r.page is not None else "") + " ".join(r.evidence.text.split())]
         table.add_row(*row, *([r.doc_id[:8]] if show_doc else []), style=None if r.modality in ("asserted", "alleged") else "dim")
     console().print(table)
+    if total is not None and total > len(relations):
+        console().print(f"{total - len(relations):,} more: --limit N or --all", markup=False, highlight=False)
 
 
 def document_view(view: DocumentView) -> None:

@@ -475,3 +475,14 @@ def test_stopping_an_ingest_with_workers_stops_them_quietly_and_a_rerun_complete
         assert store.document_ids(unextracted=True) == []  # every document extracted, once
     finally:
         store.close()
+
+
+def test_a_relations_table_is_one_page_unless_asked_and_json_is_everything(
+        ingested: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rivalwatch.cli import core
+    every = _json(ingested("relations", "--format", "json"))
+    monkeypatch.setattr(core, "TABLE_ROWS", 2)
+    table = ingested("relations")
+    assert f"first 2 of {len(every)}" in table.stdout and f"{len(every) - 2} more: --limit N or --all" in table.stdout
+    assert "more:" not in ingested("relations", "--all").stdout
+    assert len(_json(ingested("relations", "--format", "json", "--limit", "3"))) == 3

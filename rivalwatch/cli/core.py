@@ -50,23 +50,33 @@ def actors(ws: Workspace, kind: str | None, fmt: str) -> None:
         render.actors_table(found)
 
 
+TABLE_ROWS = 50  # a table shows this many relations unless --limit or --all says otherwise
+
+
 @main.command()
 @relation_filters
-@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many relations.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help=f"Show at most this many relations (a table shows {TABLE_ROWS}; JSON all).")
+@click.option("--all", "show_all", is_flag=True, help="A table of every relation that matches.")
 @format_option
 @pass_workspace
 def relations(ws: Workspace, source: str | None, target: str | None, rtype: str | None, since: str | None,
-              until: str | None, modality: str | None, group_level: bool, limit: int | None, fmt: str) -> None:
+              until: str | None, modality: str | None, group_level: bool, limit: int | None, show_all: bool,
+              fmt: str) -> None:
     """List stored relations with the sentence each rests on, oldest first (undated last).
 
     Example: rivalwatch relations --source ISIS-K --type ASSAULT --since 2024-01
     """
-    found = ws.relations(source=source, target=target, type=rtype, since=since, until=until, modality=modality,
-                         group_level=group_level, limit=limit)
+    filters = {"source": source, "target": target, "type": rtype, "since": since, "until": until,
+               "modality": modality, "group_level": group_level}
     if fmt == "json":
-        render.print_json([r.as_dict() for r in found])
-    else:
-        render.relations_table(found)
+        render.print_json([r.as_dict() for r in ws.relations(**filters, limit=limit)])
+        return
+    if limit is None and not show_all:
+        page = ws.relations_page(**filters, limit=TABLE_ROWS)
+        render.relations_table(page.items, total=page.total)
+        return
+    render.relations_table(ws.relations(**filters, limit=limit))
 
 
 @main.command()
