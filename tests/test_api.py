@@ -153,7 +153,9 @@ def test_relation_filters(get: Callable[..., httpx.Response]) -> None:
     pair = get("/api/relations", source="ISKP", target="TALIBAN", type="ASSAULT").json()
     assert pair["total"] == 2 and {r["doc_source"].rsplit("/", 1)[-1] for r in pair["items"]} == {"kabul.txt", "markup.txt"}
     assert "unknown actor" in _error(get("/api/relations", source="Nobody Front"), 400, "RW400")
-    _error(get("/api/relations", type="HUG"), 422, "RW400")
+    assert "unknown relation type 'HUG'" in _error(get("/api/relations", type="HUG"), 400, "RW400")
+    assert get("/api/relations", type="assault", modality="ASSERTED").json()["items"] == \
+        get("/api/relations", type="ASSAULT", modality="asserted").json()["items"]  # any case, as in the CLI
     _error(get("/api/relations", since="yesterday"), 400, "RW400")
 
 

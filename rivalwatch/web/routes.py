@@ -40,6 +40,10 @@ Since = Annotated[str | None, Query(max_length=10, description="ISO date prefix:
 Until = Annotated[str | None, Query(max_length=10, description="ISO date prefix; undated records are dropped.")]
 ActorName = Annotated[str | None, Query(max_length=200, description="An actor id or any alias, any case.")]
 Period = Literal["month", "quarter", "year"]
+# Closed vocabularies taken in any case ("accuse" = "ACCUSE"), as the CLI takes them; the API checks them.
+RelationType = Annotated[str | None, Query(max_length=20, description=f"One of {', '.join(RELATION_TYPES)}, any case.")]
+Modality = Annotated[str | None, Query(max_length=20, description=f"One of {', '.join(MODALITIES)}, any case.")]
+ActorKind = Annotated[str | None, Query(max_length=20, description=f"One of {', '.join(ACTOR_KINDS)}, any case.")]
 JSON = "application/json"
 
 
@@ -91,7 +95,7 @@ async def document(request: Request, ws: WS, _: Viewer,
 
 @router.get("/actors", summary="Stored actors with aliases, kind and part_of, one page")
 async def actors(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0,
-           kind: Annotated[Literal[ACTOR_KINDS] | None, Query()] = None) -> Response:  # type: ignore[valid-type]
+           kind: ActorKind = None) -> Response:
     """Most mentioned first."""
     return await _read(request, lambda: ws.actors_page(kind=kind, limit=limit, offset=offset).as_dict())
 
@@ -99,9 +103,8 @@ async def actors(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset:
 @router.get("/relations", summary="Relations with their evidence, filtered, one page")
 async def relations(
     request: Request, ws: WS, _: Viewer, limit: Limit = 50, offset: Offset = 0, source: ActorName = None,
-    target: ActorName = None, type: Annotated[Literal[RELATION_TYPES] | None, Query()] = None,  # type: ignore[valid-type]
-    since: Since = None, until: Until = None,
-    modality: Annotated[Literal[MODALITIES] | None, Query()] = None,  # type: ignore[valid-type]
+    target: ActorName = None, type: RelationType = None, since: Since = None, until: Until = None,
+    modality: Modality = None,
     group_level: Annotated[bool, Query(description="Roll persons and outlets up to their group.")] = False,
     doc_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
