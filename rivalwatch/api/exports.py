@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .params import iso_date as _iso
+from .params import iso_date as _iso, one_of
 from ..analysis.agreement import Agreement, row_result
 from ..analysis.places import PlaceCache
 from ..errors import KnowledgeError, QueryError
@@ -54,13 +54,10 @@ class ExportReport:
 
 
 
-def _choices(value: str | None, allowed: tuple[str, ...], what: str, *, upper: bool = False) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    normal = value.strip().upper() if upper else value.strip().lower()
-    if normal not in allowed:
-        raise QueryError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
-    return (normal,)
+def _choices(value: str | None, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """`one_of` as a filter: no value is no filter, a value is a one-item tuple."""
+    found = one_of(value, allowed, what)
+    return () if found is None else (found,)
 
 
 class ExportsMixin:
@@ -154,7 +151,7 @@ class ExportsMixin:
             version=self.version,
             sources=None if source is None else self._actor_filter(source, info, group_level),
             targets=None if target is None else self._actor_filter(target, info, group_level),
-            types=_choices(type, RELATION_TYPES, "relation type", upper=True),
+            types=_choices(type, RELATION_TYPES, "relation type"),
             modalities=_choices(modality, MODALITIES, "modality"),
             since=_iso(since, "since"), until=_iso(until, "until"), group_level=group_level,
             extracted=not imported_only, imported=include_imported or imported_only,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, Sequence, TypeVar
 
 from sqlalchemy import func, select
 
-from .params import iso_date as _date
+from .params import iso_date as _date, one_of
 from ..errors import NotFoundError, QueryError
 from ..models import MODALITIES, RELATION_TYPES
 from ..store import StoredActor, StoredRelation
@@ -87,16 +87,6 @@ def _page(limit: int, offset: int) -> None:
 
 
 
-def _one_of(value: str | None, allowed: Sequence[str], what: str) -> str | None:
-    if value is None:
-        return None
-    normal = value.strip()
-    match = [a for a in allowed if a.lower() == normal.lower()]
-    if not match:
-        raise QueryError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
-    return match[0]
-
-
 class ListingsMixin:
     """Paged listings and search (mixed into `Workspace`)."""
 
@@ -146,8 +136,8 @@ class ListingsMixin:
         items = self.relations(source=source, target=target, type=type, since=since, until=until, modality=modality,
                                doc_id=doc_id, group_level=group_level, limit=limit, offset=offset)
         total = count_relations(
-            self.store, source=source, target=target, type=_one_of(type, RELATION_TYPES, "relation type"),
-            since=_date(since, "since"), until=_date(until, "until"), modality=_one_of(modality, MODALITIES, "modality"),
+            self.store, source=source, target=target, type=one_of(type, RELATION_TYPES, "relation type"),
+            since=_date(since, "since"), until=_date(until, "until"), modality=one_of(modality, MODALITIES, "modality"),
             doc_id=self.store.document(doc_id).id if doc_id is not None else None, group_level=group_level,
             version=self.version)
         return Page(items=items, total=total, limit=limit, offset=offset)

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .params import iso_date as _iso
+from .params import iso_date as _iso, one_of
 from ..analysis.evaluate import Score, score
 from ..errors import IngestError, QueryError, RivalWatchError, internal_error_line
 from ..export.gold import to_gold
@@ -63,15 +63,6 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
 
 
-
-
-def _choice(value: str | None, allowed: Sequence[str], what: str, *, upper: bool = False) -> str | None:
-    if value is None:
-        return None
-    normal = value.strip().upper() if upper else value.strip().lower()
-    if normal not in allowed:
-        raise QueryError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
-    return normal
 
 
 def _error_line(error: IngestError) -> str:
@@ -281,9 +272,9 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         if doc_id is not None:
             doc_id = self.store.document(doc_id).id
         return self.store.relations(
-            source=source, target=target, type=_choice(type, RELATION_TYPES, "relation type", upper=True),
+            source=source, target=target, type=one_of(type, RELATION_TYPES, "relation type"),
             since=_iso(since, "since"), until=_iso(until, "until"),
-            modality=_choice(modality, MODALITIES, "modality"), doc_id=doc_id,
+            modality=one_of(modality, MODALITIES, "modality"), doc_id=doc_id,
             group_level=group_level, limit=limit, offset=offset, version=self.version,
         )
 
@@ -293,7 +284,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         Example:
             [a.id for a in ws.actors(kind="armed_group")]
         """
-        return self.store.actors(_choice(kind, ACTOR_KINDS, "actor kind"), version=self.version)
+        return self.store.actors(one_of(kind, ACTOR_KINDS, "actor kind"), version=self.version)
 
     def show(self, doc_id: str) -> DocumentView:
         """A document (by id or unique id prefix) with its relations, claims and publications.
@@ -418,7 +409,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         """
         return _dyads.dyad_timeline(
             self.store, x, y, version=self.version, hostility=_dyads.load_hostility(),
-            by=_choice(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), until=_iso(until, "until"),
+            by=one_of(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), until=_iso(until, "until"),
             as_written=as_written, evidence=evidence, events=events)
 
     def alerts(self, *, by: str = "quarter", since: str | None = None, limit: int = 20) -> "_alerts.AlertReport":
@@ -432,7 +423,7 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         """
         return _alerts.find_alerts(
             self.store, version=self.version, hostility=_dyads.load_hostility(), settings=_alerts.load_settings(),
-            by=_choice(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), limit=limit)
+            by=one_of(by, _dyads.PERIODS, "period"), since=_iso(since, "since"), limit=limit)
 
 
 # --- helpers -----------------------------------------------------------------------
