@@ -139,6 +139,16 @@ def test_places_are_never_parties(extract: Callable[..., Extraction]) -> None:
     assert facts(result) == set()
 
 
+@pytest.mark.parametrize("text", [
+    "JNIM and ISGS fought near Menaka in May. Later the two rival jihadi franchises agreed to a truce.",
+    "Hamas and Fatah sent envoys to Cairo. Both parties agreed to a ceasefire there.",
+    "JNIM and ISGS fought near Menaka in May. Talks between the two followed in June.",
+])
+def test_a_phrase_for_two_parties_is_the_two_named_last(extract: Callable[..., Extraction], text: str) -> None:
+    consulted = {frozenset((s, t)) for s, r, t in facts(extract(text)) if r == "CONSULT"}
+    assert consulted == {frozenset(("JNIM", "IS_SAHEL"))} or consulted == {frozenset(("HAMAS", "FATAH"))}
+
+
 def test_a_state_named_as_where_is_not_paired(extract: Callable[..., Extraction]) -> None:
     nlp = build_pipeline(None)
     kb = load_knowledge()

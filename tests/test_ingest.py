@@ -274,6 +274,11 @@ def test_lone_surrogates_and_control_characters_never_reach_the_store(tmp_path: 
         value.encode("utf-8")  # would raise on a surrogate
 
 
+def test_windows_1252_punctuation_read_as_latin_1_is_repaired() -> None:
+    document = make_document("Baitullah\x92s men \x93said\x94 so \x96 twice\x81.", source="t.txt")
+    assert document.text == "Baitullah\u2019s men \u201csaid\u201d so \u2013 twice."
+
+
 def test_a_pipe_named_like_a_text_file_is_refused_not_read(tmp_path: Path) -> None:
     import os
     pipe = tmp_path / "feed.txt"

@@ -148,7 +148,7 @@ def _with(change: Callable[[dict], Any]) -> str:
     ('{"personal_information": {}, "chats": {"list": []}}',
      "a whole-account Telegram export (chats.list): export one channel with 'Export chat history' "
      "and import its result.json"),
-    (_with(lambda d: d.pop("id")), "not a Telegram Desktop export: the chat has no numeric 'id'"),
+    (_with(lambda d: d.pop("id")), "not a Telegram Desktop export: the chat has no numeric 'id' a store can hold"),
     (_with(lambda d: d["messages"][3].update(date="yesterday")),
      "message id 4: 'date' is not an ISO date and time: 'yesterday'"),
     (_with(lambda d: d["messages"][2].update(text=7)), "message id 3: 'text' is a number, not text or a list of text parts"),
@@ -157,7 +157,7 @@ def _with(change: Callable[[dict], Any]) -> str:
     (_with(lambda d: d["messages"][5].update(duration_seconds="long")),
      "message id 6: 'duration_seconds' is not a whole number: 'long'"),
     (_with(lambda d: d["messages"][4].update(id=2)), "message id 2 appears twice in 'messages'"),
-    (_with(lambda d: d["messages"][1].pop("id")), "message #2 in 'messages' has no whole-number 'id'"),
+    (_with(lambda d: d["messages"][1].pop("id")), "message #2 in 'messages' has no whole-number 'id' a store can hold"),
 ])
 def test_malformed_export_is_one_error(text: str, reason: str) -> None:
     with pytest.raises(IngestError) as caught:
@@ -221,7 +221,7 @@ def test_generated_export_imports_then_reimports_only_new_and_edited(cli: Run, d
         assert after.content_hash == hashlib.sha256(after.text.encode()).hexdigest()
         assert after.meta["telegram"]["edited_unixtime"] > before.meta["telegram"].get("edited_unixtime", 0)
         view = _json(cli("show", after.id, "--format", "json"))
-        assert view["versions"] == ["rw-extract-2"]
+        assert view["versions"] == ["rw-extract-3"]
         assert all(r["evidence"]["text"] in after.text for r in view["relations"])
     # the outlet mapping is remembered: a new video of revision 2 is a release
     video = _json(cli("show", docs[f"{CHANNEL}/303"].id, "--format", "json"))

@@ -144,7 +144,8 @@ def dataset(examples: list[Example]) -> tuple[list[list[str]], np.ndarray, np.nd
 
 
 def fit(feats: list[list[str]], dense: np.ndarray, y: np.ndarray, config: dict[str, Any]) -> RelationModel:
-    """One logistic output per label, trained with Adam on mini-batches in a seeded order."""
+    """One logistic output per label, trained with Adam on mini-batches in a seeded order; the model is
+    the mean of the weights at the end of each epoch from `average_from_epoch` on (default: the last)."""
     counts: dict[str, int] = {}
     for names in feats:
         for name in set(names):
@@ -163,7 +164,9 @@ def fit(feats: list[list[str]], dense: np.ndarray, y: np.ndarray, config: dict[s
     step = 0
     lr, l2, batch = config["learning_rate"], config["l2"], config["batch_size"]
     weight = np.where(y > 0, config["positive_weight"], 1.0)
-    for _ in range(config["epochs"]):
+    averaged = [np.zeros_like(p) for p in params]
+    first_averaged = config.get("average_from_epoch", config["epochs"])
+    for epoch in range(1, config["epochs"] + 1):
         rng.shuffle(order)
         for start in range(0, n, batch):
             rows = order[start:start + batch]
@@ -183,6 +186,10 @@ def fit(feats: list[list[str]], dense: np.ndarray, y: np.ndarray, config: dict[s
                 b *= 0.999
                 b += 0.001 * g_ * g_
                 p_ -= lr * (a / (1 - 0.9 ** step)) / (np.sqrt(b / (1 - 0.999 ** step)) + 1e-8)
+        if epoch >= first_averaged:  # the mean of the last epochs' weights varies less than the last
+            for total, p_ in zip(averaged, params):
+                total += p_
+    sparse, dense_w, bias = (total / (config["epochs"] - first_averaged + 1) for total in averaged)
     return RelationModel(vocab, sparse.astype(np.float32), dense_w.astype(np.float32), bias.astype(np.float32),
                          float(config["threshold"]))
 

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..knowledge.load import KnowledgeBase
 from .actors import SPAN_KEY
+from .coref import PairPhrases
 from .embeddings import StaticEmbedder
 
 # Words that say nothing of a relation; left out of bags and vectors.
@@ -53,18 +54,16 @@ def _is_place(span: Span, kb: KnowledgeBase, place_preps: frozenset[str], place_
     return head.dep_ == "pobj" and head.head.lower_ in place_preps
 
 
-def _pair_mentions(sent: Span, recent: list[str], pairs: list[tuple[str, ...]]) -> list[Span]:
+def _pair_mentions(sent: Span, recent: list[str], pairs: PairPhrases, named: list[Span]) -> list[Span]:
     """ "The two groups", "both sides": the two parties named last, as two mentions on the phrase."""
     if len(recent) < 2:
         return []
-    words = [t.lower_ for t in sent]
-    for phrase in pairs:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i:i + n]) == phrase:
-                start = sent.start + i
-                return [Span(sent.doc, start, start + n, label=recent[-2], span_id="pair"),
-                        Span(sent.doc, start, start + n, label=recent[-1], span_id="pair")]
+    taken = {i for span in named for i in range(span.start, span.end)}
+    for token in sent:
+        phrase = pairs.phrase(token)
+        if phrase is not None and not taken.intersection(range(phrase.start, phrase.end)):
+            return [Span(sent.doc, phrase.start, phrase.end, label=recent[-2], span_id="pair"),
+                    Span(sent.doc, phrase.start, phrase.end, label=recent[-1], span_id="pair")]
     return []
 
 
@@ -74,7 +73,7 @@ def candidates(doc: Doc, kb: KnowledgeBase) -> Iterator[Candidate]:
     cues = kb.relation_cues
     place_preps = frozenset(cues.get("place_preps", []))
     place_nouns = frozenset(cues.get("place_nouns", []))
-    pairs = sorted((tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])), key=len, reverse=True)
+    pairs = PairPhrases(cues)
     by_sentence: dict[int, list[Span]] = {}
     for span in doc.spans[SPAN_KEY]:
         by_sentence.setdefault(span.sent.start, []).append(span)
@@ -82,7 +81,7 @@ def candidates(doc: Doc, kb: KnowledgeBase) -> Iterator[Candidate]:
     for sent in doc.sents:
         named = by_sentence.get(sent.start, [])
         spans = sorted((s for s in named if not _is_place(s, kb, place_preps, place_nouns)), key=lambda s: s.start)
-        spans += _pair_mentions(sent, recent, pairs)
+        spans += _pair_mentions(sent, recent, pairs, named)
         spans.sort(key=lambda s: s.start)
         best: dict[tuple[str, str], tuple[int, Span, Span]] = {}
         for i, first in enumerate(spans):

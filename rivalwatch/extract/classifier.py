@@ -144,8 +144,8 @@ class RelationClassifier:
             spoken = anchor.lemma_.lower() in self.speech_verbs
             for k in labels:
                 source, rtype, target = relation_of(LABELS[k], cand)
-                if self.kb.rollup(source) == self.kb.rollup(target) or (spoken and QUAD_CLASS[rtype].startswith("material")):
-                    continue  # "X advised the Y leadership to study ...": what one tells another is no material act
+                if self.kb.rollup(source) == self.kb.rollup(target) or (spoken and not QUAD_CLASS[rtype].startswith("verbal")):
+                    continue  # "X advised the Y leadership to study ...": what one tells another is no act, nor a defection
                 found.append((source, rtype, target, modality, anchor.i, round(float(row[k]) * 0.6, 3)))
         doc.user_data[RELATIONS_KEY] = found
         return doc

@@ -46,6 +46,24 @@ def _phrase_length(by_first: dict[str, list[tuple[str, ...]]], doc: Doc, i: int,
     return 0
 
 
+class PairPhrases:
+    """Phrases that stand for two parties: "both groups", "the two jihadist groups", "these
+    factions", "the two" (knowledge: `pair_nouns`, `pair_markers` of relation_cues.yaml)."""
+
+    def __init__(self, cues: dict) -> None:
+        self.nouns = frozenset(str(n).lower() for n in cues.get("pair_nouns", []))
+        self.markers = frozenset(str(m).lower() for m in cues.get("pair_markers", []))
+
+    def phrase(self, head: Token) -> Span | None:
+        """The phrase `head` heads when it stands for two parties, else None."""
+        marks = [c for c in head.lefts if c.lower_ in self.markers and c.dep_ in ("det", "predet", "nummod")]
+        if head.lower_ in self.nouns and marks:
+            return head.doc[min(m.left_edge.i for m in marks):head.i + 1]
+        if head.lower_ == "two" and head.dep_ != "nummod" and any(c.lower_ in ("the", "these") for c in head.lefts):
+            return head.doc[head.left_edge.i:head.i + 1]  # "talks between the two", "the two clashed"
+        return None
+
+
 class Coreference:
     """Links group anaphors back to the group in focus."""
 
@@ -57,6 +75,7 @@ class Coreference:
         for phrase in phrases:  # longest first within each first word
             self.phrases_by_first.setdefault(phrase[0], []).append(phrase)
         self.pronouns = frozenset(cues.get("pronoun_anaphors", []))
+        self.expletive_verbs = frozenset(cues.get("expletive_verbs", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
         self.countries = {alias.casefold(): a.id for a in kb.actors.values() if a.kind == "state" and not a.part_of
@@ -81,9 +100,15 @@ class Coreference:
             return 0 if after is not None and after.lower_ == "of" else n  # "the group of states"
         if token.lower_ in self.plurals:
             return 1
-        if token.lower_ in self.pronouns and not (token.lower_ == "it" and token.head.lemma_ == "be"):
+        if token.lower_ in self.pronouns and not (token.lower_ == "it" and self._expletive(token)):
             return 1
         return 0
+
+    def _expletive(self, it: Token) -> bool:
+        """"It" that stands for no one: "it is clear", "it is thought that ...", "it seems that ..."."""
+        head = it.head
+        return (it.dep_ == "expl" or head.lemma_ == "be" or head.lemma_.lower() in self.expletive_verbs
+                or (it.dep_ == "nsubjpass" and any(c.dep_ in ("ccomp", "xcomp") for c in head.children)))
 
     @staticmethod
     def _in_subject(token: Token) -> bool:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
 from .arguments import BY, CLIMB_LINKS, OBJECTS, ArgumentFinder
-from .coref import FOCUS_KEY
+from .coref import FOCUS_KEY, PairPhrases
 from .modality import ModalityCues, modality_of, reporting_verb
 
 RELATIONS_KEY = "rw_relations"
@@ -75,7 +75,7 @@ class RelationFinder(ArgumentFinder):
         self.backing_suffixes = frozenset(cues.get("backing_suffixes", []))
         self.adjective_owner = {adj.lower(): actor for actor, adjs in kb.adjectives.items() for adj in adjs}
         self.anti = frozenset(cues.get("anti_prefixes", []))
-        self.pairs = [tuple(p.lower().split()) for p in cues.get("pair_anaphors", [])]
+        self.pairs = PairPhrases(cues)
         self.naming_verbs = frozenset(cues.get("naming_verbs", []))
         self.not_agent_verbs = frozenset(cues.get("not_agent_verbs", []))
         self.death_words = frozenset(cues.get("death_words", []))
@@ -128,10 +128,8 @@ class RelationFinder(ArgumentFinder):
                 # A verb's "of" names the charge, not the target ("accused X of serving Y").
                 targets += self._prep_objects(token, cue.preps - {"of"}, mentions)
                 if not targets and self._recent_pair:  # "says it is fighting both organisations"
-                    for obj in (c for c in token.children if c.dep_ in OBJECTS):
-                        words = tuple(t.lower_ for t in obj.subtree)
-                        if any(words[-len(p):] == p for p in self.pairs):
-                            targets = list(self._recent_pair)
+                    if any(self.pairs.phrase(c) for c in token.children if c.dep_ in OBJECTS):
+                        targets = list(self._recent_pair)
                 if not targets and cue.type in self.xcomp_targets:  # "threatened to attack the Taliban"
                     for comp in (c for c in token.children if c.dep_ == "xcomp"):
                         targets += [n for c in comp.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
@@ -261,15 +259,12 @@ class RelationFinder(ArgumentFinder):
                 return named[:2]
         if len(recent) < 2:
             return []
-        subject = between
-        if subject is None:
+        if between is not None:
+            heads = [g for g in between.children if g.dep_ == "pobj"]
+        else:
             subject = self._subject_token(token, {}) if token.pos_ in ("VERB", "AUX") or token.dep_ in CLIMB_LINKS else None
-        if subject is None:
-            return []
-        words = tuple(t.lower_ for t in subject.subtree)
-        if any(words[-len(p):] == p for p in self.pairs):
-            return recent[-2:]
-        return []
+            heads = [subject] if subject is not None else []
+        return recent[-2:] if any(self.pairs.phrase(h) for h in heads) else []
 
     def _host_relations(self, token: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str, float]]:
         """"Safe houses in X-controlled Afghanistan": X supports the clause subject."""

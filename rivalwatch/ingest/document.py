@@ -21,6 +21,9 @@ __all__ = ["ReadResult", "make_document", "normalise_text", "valid_text", "parse
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")                  # JSON's "\ud800": no UTF-8 spells it
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # controls XML, SQL drivers and browsers refuse
 MAX_JSON_DEPTH = 64  # a record nested deeper is refused, not walked
+# C1 control characters in text are almost always Windows-1252 read as Latin-1 ("Baitullah\x92s"):
+# they become what Windows-1252 meant (\x92 -> U+2019); the five it leaves undefined go.
+_CP1252 = {c: bytes([c]).decode("cp1252", errors="ignore") or None for c in range(0x80, 0xA0)}
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,8 @@ class ReadResult:
 
 def valid_text(value: str) -> str:
     """`value` as text every store, XML writer and browser takes: a lone surrogate becomes U+FFFD,
-    control characters other than tab and line breaks go."""
-    return _FORBIDDEN.sub("", _LONE_SURROGATE.sub("\ufffd", value))
+    control characters other than tab and line breaks go, C1 controls become their Windows-1252 letters."""
+    return _FORBIDDEN.sub("", _LONE_SURROGATE.sub("\ufffd", value)).translate(_CP1252)
 
 
 def _valid(value: Any) -> Any:
