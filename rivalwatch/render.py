@@ -16,17 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-
 if TYPE_CHECKING:
     from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
-
-__all__ = [
-    "console", "progress_bar", "print_json", "print_error_lines", "ingest_summary", "actors_table",
-    "relations_table", "document_view", "extract_summary", "score_report", "agreement_report", "demo_report",
-    "network_report", "import_summary",
-    "claims_report", "defections_report", "media_report", "places_report",
-    "narratives_report", "brief_summary",
-]
 
 PIPED_WIDTH = 160  # rich would wrap at 80 columns when output is not a terminal
 
@@ -96,15 +87,10 @@ def outdated_note(count: int) -> None:
 
 
 def documents_table(page: Any) -> None:
-    """One page of `Workspace.documents_page`, with what the next page is."""
-    table = Table(title=f"Documents {page.offset + 1}-{page.offset + len(page.items)} of {page.total:,}",
-                  title_justify="left")
-    for column in ("Id", "Title", "Published", "Source", "Language", "Characters"):
-        table.add_column(column, justify="right" if column == "Characters" else "left",
-                         overflow="fold", ratio=3 if column in ("Title", "Source") else None)
-    for d in page.items:
-        table.add_row(d.id, d.title or "", d.published or "", d.source, d.language or "", f"{d.chars:,}")
-    console().print(table)
+    """One page of `Workspace.documents_page` (titles and sources as text, never markup), and what follows."""
+    console().print(_table(f"Documents from {page.offset + 1} of {page.total:,}", (
+        "Id", "Title", "Published", "Source", "Language", "Characters"), [
+        (d.id, d.title, d.published, d.source, d.language, f"{d.chars:,}") for d in page.items]))
     following = page.offset + len(page.items)
     if following < page.total:
         console().print(f"{page.total - following:,} more: --offset {following}", markup=False, highlight=False)
@@ -439,9 +425,6 @@ def print_json_line(data: Any) -> None:
     sys.stdout.flush()
 
 
-__all__ += ["feeds_report", "watch_round", "feeds_table", "print_json_line"]
-
-
 # --- data exchange (rivalwatch import acled/gtd/ucdp, export, events) --------------------
 
 def export_row_dict(row: Any) -> dict[str, Any]:
@@ -470,9 +453,6 @@ def export_summary(report: Any) -> None:
     unit = "edges" if report.format == "graphml" else "rows"
     console(stderr=True).print(f"wrote {report.out}: {report.rows} {unit} as {report.format}{extra}", highlight=False,
                                soft_wrap=True)
-
-
-__all__ += ["export_row_dict", "imported_events_table", "export_summary"]
 
 
 # --- languages and Telegram (rivalwatch languages, import telegram) ----------------------
@@ -505,12 +485,6 @@ def telegram_summary(report: Any) -> None:
         ("Unchanged", c.unchanged), ("Older than stored", c.older), ("Near-duplicates", c.near_duplicates),
         ("Releases (PUBLISH)", c.releases), ("Extracted", report.extracted), ("Relations found", report.relations),
     ]))
-
-
-__all__ += ["languages_report", "telegram_summary"]
-
-
-__all__ += ["import_report"]
 
 
 def import_report(report: Any, fmt: str) -> None:

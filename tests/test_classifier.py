@@ -114,6 +114,13 @@ def test_a_mixed_case_acronym_matches_in_its_case_only(extract: Callable[..., Ex
     assert {a for _, a in mentions(extract("Let the TTP say what it will; they let it go."))} == {"TTP"}
 
 
+def test_an_it_that_stands_for_no_one_is_no_mention(extract: Callable[..., Extraction]) -> None:
+    for text in ("ISKP grew in Kunar. It is thought that the TTP helped the Taliban.",
+                 "ISKP grew in Kunar. It seems the TTP helped the Taliban."):
+        assert ("It", "ISKP") not in mentions(extract(text))
+    assert ("It", "ISKP") in mentions(extract("ISKP grew in Kunar. It said the TTP had betrayed Islam."))
+
+
 def test_soldiers_without_a_state_belong_to_the_state_of_the_context(extract: Callable[..., Extraction]) -> None:
     result = extract("ISWAP fighters killed nine soldiers in Borno state, Nigeria.")
     assert ("soldiers", "NIGERIA") in mentions(result)

@@ -429,13 +429,15 @@ def test_python_dash_m_runs_the_cli(corpus: Path, db_path: Path) -> None:
 
 def test_tables_print_ingested_markup_literally(cli: Run, tmp_path: Path) -> None:
     """Ingested text is hostile: rich markup in a sentence must neither style nor vanish."""
-    doc = tmp_path / "markup.txt"
-    doc.write_text("ISKP attacked Taliban fighters in Kabul, said [red]X[/red].\n", encoding="utf-8")
+    doc = tmp_path / "markup.jsonl"
+    doc.write_text('{"text": "ISKP attacked Taliban fighters in Kabul, said [red]X[/red].", "title": "[bold]T[/bold]"}\n',
+                   encoding="utf-8")
     db = tmp_path / "m.db"
     assert cli("--db", db, "ingest", doc).exit_code == 0
     result = cli("--db", db, "relations")
     assert result.exit_code == 0, result.output
     assert "said [red]X[/red]." in result.stdout
+    assert "[bold]T[/bold]" in cli("--db", db, "documents").stdout
 
 
 @pytest.mark.parametrize("how", ["SIGINT to the group", "SIGTERM to the parent", "SIGKILL to the parent"])

@@ -73,7 +73,7 @@ class Store:
             # transactions that write: on SQLite they take the write lock when they begin, so two
             # writers queue (busy timeout) instead of one failing with "database is locked"
             self.writer = self.engine.execution_options(**WRITER)
-            s.metadata.create_all(self.engine)
+            s.metadata.create_all(self.writer)  # two processes creating one new file: the second waits
             add_missing_columns(self.engine)  # databases made before a column was added
             create_missing_indexes(self.engine)  # ... or an index
             ensure_fulltext(self.engine)  # SQLite: FTS5 index over evidence sentences, kept by triggers
