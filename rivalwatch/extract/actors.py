@@ -68,6 +68,7 @@ class ActorMatcher:
                 key = squash(alias)
                 if len(key) >= MIN_SQUASHED:
                     self.squashed.setdefault(key, actor.id)
+        self.squashed_prefixes = {key[:n] for key in self.squashed for n in range(1, len(key) + 1)}
         for actor in kb.actors.values():
             exact, folded = set(), set()
             for alias in actor.aliases:
@@ -120,18 +121,25 @@ class ActorMatcher:
     def _variants_of_aliases(self, doc: Doc) -> list[Span]:
         """Spellings no alias lists but that differ from one only in hyphens, spaces and doubled
         letters ("Jamat-ul-Ahrar", "Jamaatul Ahrar" for Jamaat-ul-Ahrar; "Islamic State-Mozambique"),
-        from a capitalised word on, the longest at each word."""
+        from a capitalised word on, the longest at each word. A span grows while its squashed text
+        begins some squashed alias, so the cost stays linear in the text."""
         found = []
         for i, token in enumerate(doc):
             if not (token.is_title or token.is_upper) or not token.is_alpha:
                 continue
-            for end in range(min(len(doc), i + MAX_ALIAS_TOKENS), i, -1):
-                if not all(t.is_alpha or t.is_digit or t.text in _JOINERS for t in doc[i:end]):
-                    continue  # "the Islamic State, Somalia's ...": a comma parts two names
-                actor_id = self.squashed.get(squash(doc[i:end].text))
-                if actor_id is not None:
-                    found.append(Span(doc, i, end, label=actor_id, span_id="alias"))
+            raw, best = "", None
+            for end in range(i + 1, min(len(doc), i + MAX_ALIAS_TOKENS) + 1):
+                word = doc[end - 1]
+                if not (word.is_alpha or word.is_digit or word.text in _JOINERS):
+                    break  # "the Islamic State, Somalia's ...": a comma parts two names
+                raw += _NOT_ALNUM.sub("", word.lower_)
+                key = _DOUBLED.sub(r"\1", raw)
+                if key not in self.squashed_prefixes:
                     break
+                if key in self.squashed:
+                    best = (end, self.squashed[key])
+            if best is not None:
+                found.append(Span(doc, i, best[0], label=best[1], span_id="alias"))
         return found
 
     def _junk(self, ent: Span) -> bool:
