@@ -87,28 +87,45 @@ def narrative_dates(doc: Doc, published: str | None) -> dict[int, str]:
     return out
 
 
-def _date_of(cue: Token, dates: dict[int, str]) -> str | None:
+class _Sentences:
+    """Each token's sentence and each sentence's entities, found once per document: `Token.sent` and
+    `Span.ents` walk the document again at every call, which made long texts cost their square."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.of: list[Span] = []
+        self.ents: dict[int, list[Span]] = {}
+        for sent in doc.sents:
+            self.of += [sent] * len(sent)
+            self.ents[sent.start] = []
+        for ent in doc.ents:
+            self.ents[self.of[ent.start].start].append(ent)
+
+    def entities(self, cue: Token) -> list[Span]:
+        return self.ents[self.of[cue.i].start]
+
+
+def _date_of(cue: Token, sentences: _Sentences, dates: dict[int, str]) -> str | None:
     """The date of the cue's clause, else the nearest one in its sentence (see `narrative_dates`)."""
-    for ent in _ranked([e for e in cue.sent.ents if e.label_ == "DATE"], cue):
+    for ent in _ranked([e for e in sentences.entities(cue) if e.label_ == "DATE"], cue):
         if ent.start in dates:
             return dates[ent.start]
     return None
 
 
-def _place_of(cue: Token, mentioned: set[int], location_preps: frozenset[str]) -> str | None:
+def _place_of(cue: Token, sentences: _Sentences, mentioned: set[int], location_preps: frozenset[str]) -> str | None:
     """The place named in the cue's clause (else the nearest one), outside actor names.
 
     Candidates are spaCy's place entities and proper nouns after "in", "near"...
     (districts the model takes for organisations); one the gazetteer knows wins.
     """
     places = [
-        e for e in cue.sent.ents
+        e for e in sentences.entities(cue)
         if e.label_ in PLACE_LABELS
         and (not mentioned.intersection(range(e.start, e.end)) or e.root.head.lower_ in location_preps)
     ]
     gazetteer = load_gazetteer()
     taken = {i for e in places for i in range(e.start, e.end)}
-    for token in cue.sent:
+    for token in sentences.of[cue.i]:
         if token.dep_ == "pobj" and token.pos_ == "PROPN" and token.head.lower_ in location_preps \
                 and token.i not in taken and token.i not in mentioned:
             span = cue.doc[token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i:token.i + 1]
@@ -119,9 +136,8 @@ def _place_of(cue: Token, mentioned: set[int], location_preps: frozenset[str]) -
     return (known or ranked)[0].text if ranked else None
 
 
-def _evidence(doc: Doc, document: Document, token_index: int) -> Evidence:
-    """The cue's sentence, without surrounding whitespace; `text == document.text[start:end]`."""
-    sent = doc[token_index].sent
+def _evidence(sent: Span, document: Document) -> Evidence:
+    """A cue's sentence, without surrounding whitespace; `text == document.text[start:end]`."""
     raw = document.text[sent.start_char:sent.end_char]
     start = sent.start_char + (len(raw) - len(raw.lstrip()))
     text = raw.strip()
@@ -150,6 +166,7 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     location_preps = frozenset(kb.relation_cues.get("location_preps", []))
     reference = reference_date(doc, document)
     dates = narrative_dates(doc, reference)
+    sentences = _Sentences(doc)
     relations = []
     # Relation cues are English: a document in another language yields its actors,
     # mentions and dates only (it is reported as partly analysed).
@@ -157,9 +174,9 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
     for source, rtype, target, modality, cue, confidence in (doc.user_data.get(_relations.RELATIONS_KEY, []) if english else []):
         relations.append(Relation(
             source=source, type=rtype, target=target, modality=modality,
-            evidence=_evidence(doc, document, cue),
-            date=_date_of(doc[cue], dates),
-            location=_place_of(doc[cue], mentioned, location_preps),
+            evidence=_evidence(sentences.of[cue], document),
+            date=_date_of(doc[cue], sentences, dates),
+            location=_place_of(doc[cue], sentences, mentioned, location_preps),
             confidence=confidence, cue=doc[cue].text,
         ))
     involved = set(names) | {r.source for r in relations} | {r.target for r in relations}
@@ -169,9 +186,9 @@ def to_extraction(doc: Doc, document: Document, kb: KnowledgeBase) -> Extraction
         for a in sorted(involved) if a in known
     )
     claims, publications = ((), ()) if not english else _media.records(
-        doc, evidence=lambda i: _evidence(doc, document, i),
-        date=lambda i: _date_of(doc[i], dates),
-        place=lambda i: _place_of(doc[i], mentioned, location_preps),
+        doc, evidence=lambda i: _evidence(sentences.of[i], document),
+        date=lambda i: _date_of(doc[i], sentences, dates),
+        place=lambda i: _place_of(doc[i], sentences, mentioned, location_preps),
     )
     return Extraction(
         doc_id=document.id, version=VERSION, actors=actors, mentions=mentions,
