@@ -6,6 +6,7 @@ prints it; nothing here queries or computes.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from itertools import islice
@@ -19,18 +20,19 @@ from rich.text import Text
 if TYPE_CHECKING:
     from .api import DemoReport, DocScore, DocumentView, ExtractReport, IngestReport, Score, StoredActor, StoredRelation
 
-PIPED_WIDTH = 160  # rich would wrap at 80 columns when output is not a terminal
+PIPED_WIDTH = 160  # rich would wrap at 80 columns when output is not a terminal and COLUMNS is not set
 
 
 def console(*, stderr: bool = False) -> Console:
-    """A console on stdout (or stderr), wide enough when piped.
+    """A console on stdout (or stderr), as wide as $COLUMNS says when piped, else `PIPED_WIDTH`.
 
     Markup is off: every string is printed as it is, so ingested text such as
     "[red]...[/red]" or "[link=...]" can never style or hide output.
     """
     out = Console(stderr=stderr, markup=False)
     if not out.is_terminal:
-        out.width = PIPED_WIDTH
+        columns = os.environ.get("COLUMNS", "")
+        out.width = int(columns) if columns.isdigit() and int(columns) >= 40 else PIPED_WIDTH
     return out
 
 

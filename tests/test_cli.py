@@ -427,6 +427,12 @@ def test_python_dash_m_runs_the_cli(corpus: Path, db_path: Path) -> None:
     assert _triples(json.loads(listed.stdout)) == [("ISKP", "ASSAULT", "TALIBAN")]
 
 
+def test_piped_tables_are_as_wide_as_columns_says(ingested: Run, db_path: Path) -> None:
+    for columns, widest in (("100", 100), ("", 160)):
+        result = CliRunner().invoke(main, ["--db", str(db_path), "relations"], env={"COLUMNS": columns})
+        assert result.exit_code == 0 and max(len(line) for line in result.stdout.splitlines()) <= widest
+
+
 def test_tables_print_ingested_markup_literally(cli: Run, tmp_path: Path) -> None:
     """Ingested text is hostile: rich markup in a sentence must neither style nor vanish."""
     doc = tmp_path / "markup.jsonl"
