@@ -152,11 +152,11 @@ def test_relation_filters(get: Callable[..., httpx.Response]) -> None:
     assert ("TTP", "ACCUSE", "ISKP") in _triples(rolled)
     pair = get("/api/relations", source="ISKP", target="TALIBAN", type="ASSAULT").json()
     assert pair["total"] == 2 and {r["doc_source"].rsplit("/", 1)[-1] for r in pair["items"]} == {"kabul.txt", "markup.txt"}
-    assert "unknown actor" in _error(get("/api/relations", source="Nobody Front"), 400, "RW400")
-    assert "unknown relation type 'HUG'" in _error(get("/api/relations", type="HUG"), 400, "RW400")
+    assert "unknown actor" in _error(get("/api/relations", source="Nobody Front"), 404, "RW404")
+    assert "query.type" in _error(get("/api/relations", type="HUG"), 422, "RW400")
     assert get("/api/relations", type="assault", modality="ASSERTED").json()["items"] == \
         get("/api/relations", type="ASSAULT", modality="asserted").json()["items"]  # any case, as in the CLI
-    _error(get("/api/relations", since="yesterday"), 400, "RW400")
+    _error(get("/api/relations", since="yesterday"), 422, "RW400")  # the schema says: an ISO date prefix
 
 
 def test_one_relation_and_marks(get: Callable[..., httpx.Response]) -> None:
@@ -177,7 +177,7 @@ def test_documents(get: Callable[..., httpx.Response]) -> None:
     assert ("ISKP", "ASSAULT", "TALIBAN") in _triples(one["relations"])
     for r in one["relations"]:
         assert one["text"][r["evidence"]["start"]:r["evidence"]["end"]] == r["evidence"]["text"]
-    _error(get("/api/documents/ffffffffffff"), 400, "RW400")
+    _error(get("/api/documents/ffffffffffff"), 404, "RW404")
 
 
 def test_actors(get: Callable[..., httpx.Response]) -> None:

@@ -156,7 +156,7 @@ def test_brief_refuses_an_unknown_format_and_actor(hostile: Run, tmp_path: Path)
     bad = hostile("brief", "--actor", "ISKP", "--out", tmp_path / "brief.docx")
     assert bad.exit_code == 1 and "[RW400]" in bad.output and ".html, .md or .pdf" in bad.output
     unknown = hostile("brief", "--actor", "Nobody At All", "--out", tmp_path / "b.html")
-    assert unknown.exit_code == 1 and "[RW400]" in unknown.output
+    assert unknown.exit_code == 1 and "[RW404]" in unknown.output
     assert not (tmp_path / "b.html").exists()
 
 

@@ -217,7 +217,7 @@ def test_relations_table_shows_the_evidence_sentence(ingested: Run) -> None:
 def test_relations_errors_are_coded(ingested: Run) -> None:
     unknown = ingested("relations", "--source", "Hamas")
     assert unknown.exit_code == 1
-    assert "[RW400] unknown actor 'Hamas'" in unknown.stderr
+    assert "[RW404] unknown actor 'Hamas'" in unknown.stderr
     bad_date = ingested("relations", "--since", "soon")
     assert bad_date.exit_code == 1
     assert "[RW400] invalid since date 'soon'" in bad_date.stderr

@@ -113,7 +113,7 @@ def test_an_actor_with_no_statements_and_an_unknown_actor(themed: Run) -> None:
     assert (quiet["statements"], quiet["themes"]) == (0, [])
     unknown = themed("narratives", "--actor", "Nobody At All")
     assert unknown.exit_code == 1
-    assert "[RW400]" in unknown.output
+    assert "[RW404]" in unknown.output
 
 
 # --- the parts --------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def test_claims_reject_a_bad_date_and_an_unknown_actor(claims_db: Run) -> None:
     bad = claims_db("claims", "--since", "last week")
     assert bad.exit_code == 1 and "[RW400] invalid since date 'last week'" in bad.output
     unknown = claims_db("claims", "--actor", "Nobody Brigade")
-    assert unknown.exit_code == 1 and "[RW400] unknown actor 'Nobody Brigade'" in unknown.output
+    assert unknown.exit_code == 1 and "[RW404] unknown actor 'Nobody Brigade'" in unknown.output
 
 
 # --- defections --------------------------------------------------------------------------

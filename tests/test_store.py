@@ -156,7 +156,7 @@ def test_discovered_actor_never_overwrites_a_known_one(saved: Store) -> None:
 def test_relations_by_alias_any_case(saved: Store) -> None:
     assert _triples(saved.relations(target="isis-k")) == [("BAJAURI", "ACCUSE", "ISKP")]
     assert _triples(saved.relations(source="wilayat khurasan", type="ASSAULT")) == [("ISKP", "ASSAULT", "TALIBAN")]
-    with pytest.raises(QueryError, match=r"\[RW400\] unknown actor 'Hamas'"):
+    with pytest.raises(QueryError, match=r"\[RW404\] unknown actor 'Hamas'"):
         saved.relations(source="Hamas")
 
 
@@ -179,7 +179,7 @@ def test_group_level_rolls_persons_up_and_keeps_the_name_written(saved: Store) -
 
 def test_document_by_prefix_and_errors(saved: Store, doc: Document) -> None:
     assert saved.document(doc.id[:6]).id == doc.id
-    with pytest.raises(QueryError, match=r"\[RW400\] no document with id 'zzzz'"):
+    with pytest.raises(QueryError, match=r"\[RW404\] no document with id 'zzzz'"):
         saved.document("zzzz")
 
 

@@ -23,7 +23,7 @@ from ..analysis.dyads import PERIODS, DyadTimeline, resolve_side
 from ..analysis.network import Network
 from ..analysis.places import AreaCount, PlacesReport
 from ..analysis.record_queries import rollup
-from ..errors import QueryError
+from ..errors import NotFoundError, QueryError
 from ..export.charts import timeline_svg
 from ..export.figures import GraphEdge, GraphNode, MapPoint, graph_svg, map_svg
 from ..models import Document, Mention
@@ -160,7 +160,7 @@ def _actor(ws: "Workspace", actor_id: str) -> tuple[StoredActor, list[StoredActo
         ids = ws.store.resolve_actor(actor_id)          # an alias: QueryError when unknown
         found = next((a for a in everyone if a.id in ids), None)
     if found is None:
-        raise QueryError(f"unknown actor {actor_id!r}: list them with `rivalwatch actors`")
+        raise NotFoundError(f"unknown actor {actor_id!r}: list them with `rivalwatch actors`")
     return found, everyone
 
 

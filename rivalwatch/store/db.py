@@ -20,7 +20,7 @@ from sqlalchemy import and_, create_engine, delete, exists, func, select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ..errors import QueryError, StoreError
+from ..errors import NotFoundError, QueryError, StoreError
 from ..models import group_of_each, page_at, Actor, Claim, Document, Evidence, Extraction, Publication
 from . import schema as s
 from .dialect import WRITER, configure, insert_ignore, to_url, upsert
@@ -154,7 +154,7 @@ class Store:
         if exact:
             return _document(exact[0])
         if not rows:
-            raise QueryError(f"no document with id {id_or_prefix!r}: ids are shown by `rivalwatch relations`")
+            raise NotFoundError(f"no document with id {id_or_prefix!r}: ids are shown by `rivalwatch documents`")
         if len(rows) > 1:
             listed = ", ".join(r.id for r in rows[:5])
             raise QueryError(f"document id {id_or_prefix!r} is ambiguous ({listed}...): give more characters")
@@ -289,7 +289,7 @@ class Store:
             ids = set(conn.scalars(select(s.aliases.c.actor_id).where(s.aliases.c.folded == folded)))
             ids.update(conn.scalars(select(s.actors.c.id).where(func.lower(s.actors.c.id) == folded)))
         if not ids:
-            raise QueryError(f"unknown actor {name!r}: no stored actor has this id or alias; list them with `rivalwatch actors`")
+            raise NotFoundError(f"unknown actor {name!r}: no stored actor has this id or alias; list them with `rivalwatch actors`")
         return ids
 
     def relations(

@@ -27,7 +27,23 @@ from .auth import requires, workspace
 
 __all__ = ["router", "json_bytes"]
 
-router = APIRouter(prefix="/api")
+class ErrorDetail(BaseModel):
+    code: str = Field(description="RivalWatch's error code, e.g. RW400.")
+    status: int
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every error answer."""
+
+    error: ErrorDetail
+
+
+_ERRORS = {400: "invalid parameters", 401: "no valid token", 403: "the token's role may not do this",
+           404: "no such record", 409: "the record changed since it was read", 413: "request body too large",
+           422: "a parameter or body field of the wrong form", 503: "the database is unavailable"}
+router = APIRouter(prefix="/api", responses={status: {"model": ErrorBody, "description": what}
+                                              for status, what in _ERRORS.items()})
 
 Viewer = Annotated[TokenInfo, Depends(requires("viewer"))]
 Analyst = Annotated[TokenInfo, Depends(requires("analyst"))]
@@ -36,14 +52,20 @@ WS = Annotated[Workspace, Depends(workspace)]
 RelationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The relation's id in the current listing.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Items per page (at most {MAX_PAGE}).")]
 Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Items to skip.")]
-Since = Annotated[str | None, Query(max_length=10, description="ISO date prefix: 2024, 2024-07, 2024-07-14.")]
-Until = Annotated[str | None, Query(max_length=10, description="ISO date prefix; undated records are dropped.")]
-ActorName = Annotated[str | None, Query(max_length=200, description="An actor id or any alias, any case.")]
+ISO_PREFIX = r"^[12][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+DOC_ID = r"^[0-9a-f]{1,64}$"
+Since = Annotated[str | None, Query(pattern=ISO_PREFIX, description="ISO date prefix: 2024, 2024-07, 2024-07-14.")]
+Until = Annotated[str | None, Query(pattern=ISO_PREFIX, description="ISO date prefix; undated records are dropped.")]
+NO_NUL = r"^[^\x00]*$"  # the server refuses a NUL in a query (web/app.py query_problem)
+ActorName = Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="An actor id or any alias, any case.")]
 Period = Literal["month", "quarter", "year"]
-# Closed vocabularies taken in any case ("accuse" = "ACCUSE"), as the CLI takes them; the API checks them.
-RelationType = Annotated[str | None, Query(max_length=20, description=f"One of {', '.join(RELATION_TYPES)}, any case.")]
-Modality = Annotated[str | None, Query(max_length=20, description=f"One of {', '.join(MODALITIES)}, any case.")]
-ActorKind = Annotated[str | None, Query(max_length=20, description=f"One of {', '.join(ACTOR_KINDS)}, any case.")]
+# Closed vocabularies in upper or lower case ("accuse" = "ACCUSE"), as the CLI takes them.
+RelationType = Annotated[Literal[(*RELATION_TYPES, *(t.lower() for t in RELATION_TYPES))] | None,  # type: ignore[valid-type]
+                         Query(description="A relation type, upper or lower case.")]
+Modality = Annotated[Literal[(*MODALITIES, *(m.upper() for m in MODALITIES))] | None,  # type: ignore[valid-type]
+                     Query(description="A modality, lower or upper case.")]
+ActorKind = Annotated[Literal[(*ACTOR_KINDS, *(k.upper() for k in ACTOR_KINDS))] | None,  # type: ignore[valid-type]
+                      Query(description="An actor kind, lower or upper case.")]
 JSON = "application/json"
 
 
@@ -86,7 +108,7 @@ async def documents(request: Request, ws: WS, _: Viewer, limit: Limit = 50, offs
 
 @router.get("/documents/{doc_id}", summary="One document with its text, relations, claims and releases")
 async def document(request: Request, ws: WS, _: Viewer,
-             doc_id: Annotated[str, Path(max_length=64, description="A document id or its first characters.")]) -> Response:
+             doc_id: Annotated[str, Path(pattern=DOC_ID, description="A document id or its first characters.")]) -> Response:
     def compute() -> dict[str, Any]:
         view = ws.show(doc_id)
         return view.as_dict() | {"text": view.document.text}
@@ -106,7 +128,7 @@ async def relations(
     target: ActorName = None, type: RelationType = None, since: Since = None, until: Until = None,
     modality: Modality = None,
     group_level: Annotated[bool, Query(description="Roll persons and outlets up to their group.")] = False,
-    doc_id: Annotated[str | None, Query(max_length=64)] = None,
+    doc_id: Annotated[str | None, Query(pattern=DOC_ID)] = None,
 ) -> Response:
     """The CLI's `relations` filters; oldest first, undated last. Curated ones carry `curated` and `curation`."""
     return await _read(request, lambda: ws.relations_page(
@@ -164,7 +186,7 @@ async def defections(request: Request, ws: WS, _: Viewer, by: Literal["year", "q
 
 @router.get("/search", summary="Full-text search over evidence sentences")
 async def search(request: Request, ws: WS, _: Viewer,
-           q: Annotated[str, Query(min_length=1, max_length=500, description='Words (all must occur), "a phrase", prefix*.')],
+           q: Annotated[str, Query(min_length=1, max_length=500, pattern=NO_NUL, description='Words (all must occur), "a phrase", prefix*.')],
            limit: Annotated[int, Query(ge=1, le=100)] = 20, offset: Offset = 0) -> Response:
     """Best match first; each hit is a sentence with the relations resting on it."""
     return await _read(request, lambda: ws.search(q, limit=limit, offset=offset).as_dict())
