@@ -38,6 +38,7 @@ GRAPH_FORMATS = ("graphml", "gexf")                    # rivalwatch.export.graph
 EXPORT_FORMATS = ("csv", "jsonl", "graphml", "stix")   # rivalwatch.api.exports
 EVENT_ORIGINS = ("acled", "gtd", "ucdp")               # rivalwatch.ingest.events_csv
 ROLES = ("viewer", "analyst", "admin")                 # API token roles, least to most
+STORE_INT_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL store (signed 64 bits)
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,11 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 
 
 def _shifted(extraction: Extraction, offset: int) -> Extraction:
-    """A piece's extraction with its offsets moved to the whole document's."""
+    """A piece's extraction with its offsets moved to the whole document's (the first piece, or a
+    document read whole, is returned as it is)."""
+    if not offset:
+        return extraction
+
     def move(record: object) -> object:
         return replace(record, evidence=replace(record.evidence, start=record.evidence.start + offset,  # type: ignore[attr-defined]
                                                 end=record.evidence.end + offset))  # type: ignore[attr-defined]

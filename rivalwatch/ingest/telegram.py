@@ -32,7 +32,7 @@ from typing import Any, Mapping
 
 from ..errors import IngestError
 from ..knowledge.ingest_rules import load_telegram_rules
-from ..models import Document, Evidence, Publication
+from ..models import STORE_INT_MAX, Document, Evidence, Publication
 from .document import ReadResult, make_document, normalise_text, parse_json
 from .language import language_name
 
@@ -184,7 +184,8 @@ def _message(raw: Any, index: int, channel: Channel, source: str) -> TelegramMes
     if not isinstance(raw, dict):
         raise IngestError(source, f"{where} is a {_kind(raw)}, not an object")
     message_id = raw.get("id")
-    if isinstance(message_id, bool) or not isinstance(message_id, int) or not -2**63 <= message_id < 2**63:
+    if isinstance(message_id, bool) or not isinstance(message_id, int) \
+            or not -STORE_INT_MAX - 1 <= message_id <= STORE_INT_MAX:
         raise IngestError(source, f"{where} has no whole-number 'id' a store can hold")
     where = f"message id {message_id}"
     try:
@@ -268,7 +269,7 @@ def _describe(channel: Channel, message_id: int, label: str, duration: int | Non
 def _chat_id(value: Any, source: str) -> str:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) <= 20:
         value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
+    if isinstance(value, int) and not isinstance(value, bool) and -STORE_INT_MAX - 1 <= value <= STORE_INT_MAX:
         return str(value)
     raise IngestError(source, "not a Telegram Desktop export: the chat has no numeric 'id' a store can hold")
 
@@ -292,7 +293,7 @@ def _whole(value: Any, key: str) -> int | None:
         return None
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
         value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:  # a store's integer
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= STORE_INT_MAX:
         return value
     raise _Problem(f"'{key}' is not a whole number: {str(value)[:40]!r}")
 

@@ -23,6 +23,7 @@ from ..api import ACTOR_KINDS, MODALITIES, RELATION_TYPES, Workspace
 from ..api.curation import ALIAS_MAX, NOTE_MAX
 from ..api.listings import MAX_PAGE
 from ..api.tokens import ROLES, TokenInfo
+from ..models import STORE_INT_MAX
 from .auth import requires, workspace
 
 __all__ = ["router", "json_bytes"]
@@ -49,7 +50,7 @@ Viewer = Annotated[TokenInfo, Depends(requires("viewer"))]
 Analyst = Annotated[TokenInfo, Depends(requires("analyst"))]
 Admin = Annotated[TokenInfo, Depends(requires("admin"))]
 WS = Annotated[Workspace, Depends(workspace)]
-RelationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The relation's id in the current listing.")]
+RelationId = Annotated[int, Path(ge=1, le=STORE_INT_MAX, description="The relation's id in the current listing.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"Items per page (at most {MAX_PAGE}).")]
 Offset = Annotated[int, Query(ge=0, le=100_000_000, description="Items to skip.")]
 ISO_PREFIX = r"^[12][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
