@@ -82,6 +82,13 @@ def test_ttp_spellings_resolve_to_one_actor(extract: Extract, name: str) -> None
     assert triples(result) == {("TTP", "ACCUSE", "ISKP")}
 
 
+@pytest.mark.parametrize("name", ["al-Qa'ida", "al-Qa\u2019ida", "al-Qa`ida", "al-Qa\u02bfida"])
+def test_an_apostrophe_written_any_way_matches_the_alias(extract: Extract, name: str) -> None:
+    # transliterations write the ayn as ', ’, ` or ʿ
+    result = extract(f"{name} denounced the Islamic State in a statement.")
+    assert (name, "AQ") in mention_ids(result)
+
+
 def test_longest_alias_wins_over_the_shorter_one_inside_it(extract: Extract) -> None:
     # "Pakistani Taliban" is the TTP, not the Afghan Taliban.
     result = extract("The Pakistani Taliban denounced the Afghan Taliban.")
@@ -207,6 +214,19 @@ def test_its_refers_back_to_the_group(extract: Extract) -> None:
     result = extract("ISKP expanded in Nangarhar. Its fighters ambushed a Taliban convoy.")
     assert [m for m in result.mentions if m.how == "coref"][0].actor_id == "ISKP"
     assert triples(result) == {("ISKP", "ASSAULT", "TALIBAN")}
+
+
+def test_its_in_a_subject_refers_to_the_group_in_focus(extract: Extract) -> None:
+    # not the organisation of the opening "According to ..." phrase
+    result = extract("The TTP was banned in 2008. According to the United Nations, some of its "
+                     "commanders have trained in Kunar.")
+    assert ("its", "TTP") in mention_ids(result)
+
+
+def test_a_group_inside_the_subject_stays_in_focus(extract: Extract) -> None:
+    result = extract("A senior commander of Lashkar-e-Jhangvi told reporters that the attacks were revenge "
+                     "for the killing of a Hamas official. The group later attacked a Pakistani army convoy.")
+    assert ("The group", "LEJ") in mention_ids(result)
 
 
 # --- modality ------------------------------------------------------------------

@@ -41,9 +41,17 @@ def squash(name: str) -> str:
     return _DOUBLED.sub(r"\1", _NOT_ALNUM.sub("", name.lower()))
 
 
+_APOSTROPHES = ("'", "\u2019", "\u2018", "`", "\u02bf", "\u02be")  # ' ’ ‘ ` ʿ ʾ: one letter (ayn, hamza) in transliterations
+
+
 def _variants(alias: str) -> set[str]:
-    """An alias with curly and straight apostrophes both."""
-    return {alias, alias.replace("'", "\u2019"), alias.replace("\u2019", "'")}
+    """An alias with each way of writing an apostrophe ("al-Qa'ida", "al-Qa`ida", "al-Qaʿida")."""
+    if not any(mark in alias for mark in _APOSTROPHES):
+        return {alias}
+    plain = alias
+    for mark in _APOSTROPHES[1:]:
+        plain = plain.replace(mark, "'")
+    return {alias} | {plain.replace("'", mark) for mark in _APOSTROPHES}
 
 
 class ActorMatcher:

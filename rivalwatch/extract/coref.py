@@ -122,6 +122,18 @@ class Coreference:
         return False
 
     @staticmethod
+    def _within_subject(token: Token) -> bool:
+        """Is the token anywhere in the subject phrase of its clause ("some of its leaders have",
+        "a senior member of Kataib Hezbollah told")?"""
+        for _ in range(6):
+            if token.dep_ in SUBJECT_DEPS:
+                return True
+            if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+                return False
+            token = token.head
+        return False
+
+    @staticmethod
     def _clause_subject_start(token: Token) -> int | None:
         """Start index of the subject of the clause governing `token`."""
         verb = token
@@ -200,7 +212,8 @@ class Coreference:
                 i += max(n, 1)
             subject = subjects[0][1] if subjects else None
             continued = next((a for start, a in groups if start in resolved_starts), None)
-            focus = subject or continued or (groups[-1][1] if groups else focus)
+            in_subject = next((a for start, a in groups if self._within_subject(doc[start])), None)
+            focus = subject or continued or in_subject or (groups[-1][1] if groups else focus)
             previous_subject = subject
         doc.user_data[FOCUS_KEY] = focus_at
         resolved += self._state_forces(doc)
@@ -269,6 +282,8 @@ class Coreference:
         if length == 1 and word in ("its", "itself"):
             start = self._clause_subject_start(token)
             own = next((a for s, a in groups if start is not None and s >= start), None)
+            if own is None and focus and self._within_subject(token):
+                return focus  # "According to the UN, some of its leaders ...": the group in focus
             return own or (subjects[-1][1] if subjects else None) or (groups[-1][1] if groups else focus)
         if length == 1 and token.dep_ in SUBJECT_DEPS and groups:
             # "Mali's junta says it is fighting ...", "When the coalition was present, it constrained ISKP"
