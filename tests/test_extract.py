@@ -257,6 +257,17 @@ def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     assert ("TALIBAN", "SUPPORT", "TTP") not in triples(result, "asserted")
 
 
+def test_a_headline_quoting_a_speaker_after_a_colon_is_their_claim(extract: Extract) -> None:
+    result = extract("Taliban shelter the TTP in Kunar: Pakistani official\n\nThe remarks came on Monday.")
+    assert quads(result) == {("TALIBAN", "SUPPORT", "TTP", "alleged"), ("PAKISTAN", "ACCUSE", "TALIBAN", "asserted")}
+
+
+def test_a_colon_before_a_name_is_no_speaker(extract: Extract) -> None:
+    result = extract("The Taliban and Pakistan now share one enemy: ISKP.")
+    assert ("TALIBAN", "SUPPORT", "TTP") not in triples(result)
+    assert all(r.modality != "alleged" for r in result.relations)
+
+
 @pytest.mark.parametrize("text, triple", [
     ("The TTP is not at war with ISKP.", ("ISKP", "FIGHT", "TTP")),
     ("The TTP never clashed with ISKP.", ("ISKP", "FIGHT", "TTP")),

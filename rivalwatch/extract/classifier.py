@@ -19,13 +19,13 @@ from typing import Any, Sequence
 
 import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..errors import KnowledgeError
 from ..knowledge.load import KnowledgeBase, load_knowledge
 from ..models import QUAD_CLASS, RELATION_TYPES, SYMMETRIC_TYPES
 from .candidates import Candidate, Featurizer, candidates
-from .modality import ModalityCues, modality_of
+from .modality import ModalityCues, colon_speaker, modality_of
 from .relations import RELATIONS_KEY
 
 MODEL_FILE = Path(__file__).parent / "data" / "relation_model.npz"
@@ -129,7 +129,9 @@ class RelationClassifier:
             return doc  # trained by scripts/train_relations.py; without it the rules work alone
         model = RelationModel.load(self.model_path)
         votes = rule_votes(doc, self.kb.rollup)
-        open_pairs = [c for c in candidates(doc, self.kb) if not votes_for(c, votes, self.kb.rollup)]
+        speakers = {sent.start: colon_speaker(sent, self.modality) for sent in doc.sents}
+        open_pairs = [c for c in candidates(doc, self.kb) if not votes_for(c, votes, self.kb.rollup)
+                      and not self._quoting(c, speakers[c.sent.start])]
         if not open_pairs:
             return doc
         rows = [self.featurizer.features(c) for c in open_pairs]
@@ -149,6 +151,11 @@ class RelationClassifier:
                 found.append((source, rtype, target, modality, anchor.i, round(float(row[k]) * 0.6, 3)))
         doc.user_data[RELATIONS_KEY] = found
         return doc
+
+    @staticmethod
+    def _quoting(cand: Candidate, speaker: Span | None) -> bool:
+        """Is one side the speaker a headline quotes after a colon (the rules make that an accusation)?"""
+        return speaker is not None and cand.b.start >= speaker.start > cand.a.start
 
     def _modality(self, cand: Candidate, anchor: Token) -> str:
         """The modality of the anchor's clause; a path through a negating word ("avoided open

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj", "acl",
                           "relcl", "conj", "attr", "oprd", "nsubj", "nsubjpass", "compound",
@@ -34,6 +34,7 @@ class ModalityCues:
     false_words: frozenset[str]
     pending: frozenset[str]
     claim_verbs: frozenset[str] = frozenset()
+    headline_speakers: frozenset[str] = frozenset()
 
     @classmethod
     def from_knowledge(cls, cues: dict[str, Any]) -> "ModalityCues":
@@ -53,6 +54,7 @@ class ModalityCues:
             false_words=words("negated", "false_words"),
             pending=words("negated", "pending"),
             claim_verbs=words("alleged", "claim_verbs"),
+            headline_speakers=words("alleged", "headline_speakers"),
         )
 
 
@@ -64,6 +66,24 @@ def claimed(cue: Token, cues: ModalityCues) -> bool:
     holder = cue.head.head if cue.dep_ == "pobj" and cue.head.lower_ == "for" else None
     return holder is not None and holder.lemma_.lower() in ("responsibility", "credit") and (
         holder.head.lemma_.lower() in cues.claim_verbs or holder.dep_ in ("nsubj", "nsubjpass"))
+
+
+MAX_SPEAKER_WORDS = 5  # "...: Russian official", "...: state media", "...: sources close to the group"
+
+
+def colon_speaker(sent: Span, cues: ModalityCues) -> Span | None:
+    """The speaker a headline names after a closing colon ("US backs ISIS in Afghanistan: Russian
+    official"): a few words, no verb, headed by a speaker noun; what comes before the colon is their claim."""
+    colon = next((t for t in reversed(sent) if t.text == ":"), None)
+    if colon is None:
+        return None
+    tail = [t for t in sent.doc[colon.i + 1:sent.end] if not (t.is_punct or t.is_space)]
+    if not tail or len(tail) > MAX_SPEAKER_WORDS or colon.i == sent.start:
+        return None
+    speaker = sent.doc[tail[0].i:tail[-1].i + 1]
+    if any(t.pos_ in ("VERB", "AUX") for t in tail) or speaker.root.lemma_.lower() not in cues.headline_speakers:
+        return None
+    return speaker
 
 
 def opens_phrase(token: Token, phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -122,6 +142,9 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
     if marker:
         return marker
     if claimed(cue, cues):
+        return "alleged"
+    speaker = colon_speaker(cue.sent, cues)
+    if speaker is not None and cue.i < speaker.start:
         return "alleged"
     token = cue
     for _ in range(8):

@@ -30,7 +30,7 @@ from ..knowledge.load import KnowledgeBase, load_knowledge
 from .actors import SPAN_KEY
 from .arguments import BY, CLIMB_LINKS, OBJECTS, ArgumentFinder
 from .coref import FOCUS_KEY, PairPhrases
-from .modality import ModalityCues, modality_of, reporting_verb
+from .modality import ModalityCues, colon_speaker, modality_of, reporting_verb
 
 RELATIONS_KEY = "rw_relations"
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -340,9 +340,15 @@ class RelationFinder(ArgumentFinder):
             if key not in found or found[key][0] < confidence:
                 found[key] = (confidence, token.i)
 
+        speakers = {sent.start: colon_speaker(sent, self.modality) for sent in doc.sents}
+        quoted = {start: set(self._names_under(speaker.root, mentions)) for start, speaker in speakers.items() if speaker}
+
         def add(source: str, rtype: str, target: str, token: Token, confidence: float, *, said_by_source: bool = True) -> None:
             if source == target or self.kb.rollup(source) == self.kb.rollup(target):
                 return
+            speaker = speakers[token.sent.start]
+            if speaker is not None and {source, target} & quoted[token.sent.start] and token.i < speaker.start:
+                return  # "Taliban shelter the TTP: Pakistani official": the speaker is no party to the claim
             if rtype in self.symmetric and source > target and rtype == "FIGHT":
                 source, target = target, source
             modality = modality_of(token, self.modality)
@@ -357,9 +363,11 @@ class RelationFinder(ArgumentFinder):
             if modality == "alleged":
                 # "Pakistan accuses Kabul of sheltering the TTP": alleging it is an accusation.
                 verb = reporting_verb(token, self.modality)
-                for accuser in self._subject(verb, mentions) if verb is not None else []:
+                accusers = self._subject(verb, mentions) if verb is not None else \
+                    sorted(quoted[token.sent.start]) if speaker is not None and token.i < speaker.start else []
+                for accuser in accusers:
                     if self.kb.rollup(accuser) not in (self.kb.rollup(source), self.kb.rollup(target)):
-                        keep(accuser, "ACCUSE", source, "asserted", verb, 0.5)
+                        keep(accuser, "ACCUSE", source, "asserted", verb or speaker.root, 0.5)  # type: ignore[union-attr]
 
         for sent in doc.sents:
             self._recent_pair = tuple(recent[-2:]) if len(recent) >= 2 else ()
