@@ -16,6 +16,7 @@ import pytest
 from click.testing import Result
 
 from rivalwatch.errors import IngestError
+from rivalwatch.extract import VERSION
 from rivalwatch.ingest import expand_paths, read_file
 from rivalwatch.ingest.telegram import parse_export
 from rivalwatch.store import Store
@@ -221,7 +222,7 @@ def test_generated_export_imports_then_reimports_only_new_and_edited(cli: Run, d
         assert after.content_hash == hashlib.sha256(after.text.encode()).hexdigest()
         assert after.meta["telegram"]["edited_unixtime"] > before.meta["telegram"].get("edited_unixtime", 0)
         view = _json(cli("show", after.id, "--format", "json"))
-        assert view["versions"] == ["rw-extract-3"]
+        assert view["versions"] == [VERSION]
         assert all(r["evidence"]["text"] in after.text for r in view["relations"])
     # the outlet mapping is remembered: a new video of revision 2 is a release
     video = _json(cli("show", docs[f"{CHANNEL}/303"].id, "--format", "json"))
