@@ -257,6 +257,16 @@ def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     assert ("TALIBAN", "SUPPORT", "TTP") not in triples(result, "asserted")
 
 
+def test_warning_what_the_source_itself_will_do_threatens_who_it_names(extract: Extract) -> None:
+    result = extract("The Taliban warned that they would not tolerate any attack from ISKP on their checkpoints.")
+    assert ("TALIBAN", "THREATEN", "ISKP") in triples(result, "asserted")
+
+
+def test_warning_of_what_another_may_do_is_no_threat(extract: Extract) -> None:
+    result = extract("The United Nations warned that ISKP could attack Taliban checkpoints this winter.")
+    assert not {t for t in triples(result) if t[1] == "THREATEN"}
+
+
 def test_a_headline_quoting_a_speaker_after_a_colon_is_their_claim(extract: Extract) -> None:
     result = extract("Taliban shelter the TTP in Kunar: Pakistani official\n\nThe remarks came on Monday.")
     assert quads(result) == {("TALIBAN", "SUPPORT", "TTP", "alleged"), ("PAKISTAN", "ACCUSE", "TALIBAN", "asserted")}
