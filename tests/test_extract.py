@@ -257,6 +257,21 @@ def test_reported_support_is_alleged(extract: Extract, text: str) -> None:
     assert ("TALIBAN", "SUPPORT", "TTP") not in triples(result, "asserted")
 
 
+@pytest.mark.parametrize("text", [
+    "In March, ISKP severed its ties with the TTP after a dispute over money.",
+    "ISKP broke off relations with the TTP in 2023.",
+])
+def test_ending_a_tie_is_a_rejection_and_no_tie(extract: Extract, text: str) -> None:
+    result = extract(text)
+    assert ("ISKP", "REJECT", "TTP", "asserted") in quads(result)
+    assert ("ISKP", "COOPERATE", "TTP") not in triples(result, "asserted")
+
+
+def test_never_ending_a_tie_keeps_it(extract: Extract) -> None:
+    result = extract("ISKP never cut its ties with the TTP.")
+    assert ("ISKP", "REJECT", "TTP") not in triples(result)
+
+
 def test_warning_what_the_source_itself_will_do_threatens_who_it_names(extract: Extract) -> None:
     result = extract("The Taliban warned that they would not tolerate any attack from ISKP on their checkpoints.")
     assert ("TALIBAN", "THREATEN", "ISKP") in triples(result, "asserted")

@@ -64,6 +64,7 @@ class RelationFinder(ArgumentFinder):
         self.source_preps = {t: frozenset(e.get("source_preps", ["by"])) for t, e in cues.get("relations", {}).items()}
         self.defect_verbs = frozenset(cues.get("defect_verbs", []))
         self.denied_is_reject = frozenset(cues.get("denied_is_reject", []))
+        self.severing_verbs = frozenset(cues.get("severing_verbs", []))
         self.xcomp_targets = frozenset(cues.get("xcomp_target_types", []))
         self.member_nouns = frozenset(cues.get("member_nouns", []))
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
@@ -363,10 +364,11 @@ class RelationFinder(ArgumentFinder):
             modality = modality_of(token, self.modality)
             if modality == "alleged":
                 confidence *= 0.8
-            if said_by_source and rtype in self.denied_is_reject and modality == "negated" and any(
+            if said_by_source and rtype in self.denied_is_reject and modality == "negated" and (any(
                 c.dep_ == "det" and c.lower_ in self.modality.negation_words for c in token.children
-            ):
-                # "the TTP has no affiliations with ISKP" disavows a tie: REJECT, asserted.
+            ) or (token.dep_ == "dobj" and token.head.lemma_.lower() in self.severing_verbs
+                  and modality_of(token.head, self.modality) == "asserted")):
+                # "the TTP has no affiliations with ISKP", "ISKP severed ties with the TTP" disavow a tie: REJECT.
                 keep(source, "REJECT", target, "asserted", token, 0.6)
             keep(source, rtype, target, modality, token, confidence)
             if modality == "alleged":
