@@ -94,6 +94,14 @@ def test_a_name_the_text_introduces_is_a_mention_later(extract: Callable[..., Ex
     assert ("IS_SAHEL", "ASSAULT", "JNIM") in facts(result)
 
 
+def test_an_acronym_given_after_words_no_alias_holds_names_the_actor(extract: Callable[..., Extraction]) -> None:
+    # the alias is "Islamic State in Sinai"; "Province" comes between it and the acronym
+    result = extract("In 2023 the Islamic State in Sinai Province (ISSP) grew. Later, ISSP militants "
+                     "killed four Egyptian soldiers near Rafah.")
+    assert ("ISSP", "IS_SINAI") in mentions(result)
+    assert ("IS_SINAI", "ASSAULT", "EGYPT") in facts(result)
+
+
 def test_spelling_variants_of_an_alias_are_mentions(extract: Callable[..., Extraction]) -> None:
     result = extract("Jamat-ul-Ahrar and Hizbul Ahrar rejoined the TTP.")
     assert {("Jamat-ul-Ahrar", "JUA"), ("Hizbul Ahrar", "HUA")} <= mentions(result)

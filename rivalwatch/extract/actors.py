@@ -33,6 +33,7 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"(.)\1+")
 MIN_SQUASHED = 6       # shorter squashed aliases ("isis") would match too much
 MAX_ALIAS_TOKENS = 8
+MAX_NAME_TAIL = 2      # capitalised words between a known name and the acronym it is given
 _JOINERS = frozenset({"-", "\u2010", "\u2011", "'", "\u2019"})  # may join the words of a name
 
 
@@ -163,10 +164,13 @@ class ActorMatcher:
         at = {i: s for s in spans for i in range(s.start, s.end)}
         for span in spans:
             after = doc[span.end:span.end + 8]
-            if len(after) >= 3 and after[0].text == "(" and after[2].text == ")" and _ACRONYM.match(after[1].text):
+            k = 0  # "Islamic State in Sinai Province (ISSP)": a name's last words no alias holds
+            while k < MAX_NAME_TAIL and k < len(after) and after[k].is_title and after[k].is_alpha:
+                k += 1
+            if len(after) >= k + 3 and after[k].text == "(" and after[k + 2].text == ")" and _ACRONYM.match(after[k + 1].text):
                 root = span.root  # "the Sahel Province of the Islamic State (ISSP)" names the province
                 whole = at.get(root.head.head.i) if root.dep_ == "pobj" and root.head.lower_ == "of" else None
-                named.setdefault((after[1].text,), (whole or span).label_)
+                named.setdefault((after[k + 1].text,), (whole or span).label_)
             words = [t.lower_ for t in after[:3]]
             for n in (1, 2):
                 if tuple(words[:n]) in self.naming and len(after) > n and after[n].pos_ == "PROPN":
