@@ -17,8 +17,11 @@ __all__ = ["to_url", "configure", "insert_ignore", "upsert"]
 
 
 def to_url(url_or_path: str | Path) -> str:
-    """A database URL as given, or `sqlite:///<absolute path>` for a file path."""
+    """A database URL as given (`postgresql://` with the psycopg 3 driver), or `sqlite:///<absolute path>`
+    for a file path."""
     text = str(url_or_path)
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]  # psycopg 3, the driver requirements.txt pins
     if "://" in text:
         return text
     path = Path(text).expanduser()
