@@ -129,9 +129,8 @@ class RelationClassifier:
             return doc  # trained by scripts/train_relations.py; without it the rules work alone
         model = RelationModel.load(self.model_path)
         votes = rule_votes(doc, self.kb.rollup)
-        speakers = {sent.start: colon_speaker(sent, self.modality) for sent in doc.sents}
         open_pairs = [c for c in candidates(doc, self.kb) if not votes_for(c, votes, self.kb.rollup)
-                      and not self._quoting(c, speakers[c.sent.start])]
+                      and not self._quoting(c, colon_speaker(c.sent, self.modality))]
         if not open_pairs:
             return doc
         rows = [self.featurizer.features(c) for c in open_pairs]

@@ -69,11 +69,23 @@ def claimed(cue: Token, cues: ModalityCues) -> bool:
 
 
 MAX_SPEAKER_WORDS = 5  # "...: Russian official", "...: state media", "...: sources close to the group"
+SPEAKERS_KEY = "rw_headline_speakers"  # doc.user_data: sentence start -> (start, end) of its speaker
 
 
 def colon_speaker(sent: Span, cues: ModalityCues) -> Span | None:
     """The speaker a headline names after a closing colon ("US backs ISIS in Afghanistan: Russian
-    official"): a few words, no verb, headed by a speaker noun; what comes before the colon is their claim."""
+    official"): a few words, no verb, headed by a speaker noun; what comes before the colon is their claim.
+    Every sentence of the document is read once, at the first call; later calls look it up."""
+    doc = sent.doc
+    found = doc.user_data.get(SPEAKERS_KEY)
+    if found is None:
+        found = doc.user_data[SPEAKERS_KEY] = {
+            s.start: (speaker.start, speaker.end) for s in doc.sents for speaker in [_speaker_in(s, cues)] if speaker}
+    bounds = found.get(sent.start)
+    return doc[bounds[0]:bounds[1]] if bounds else None
+
+
+def _speaker_in(sent: Span, cues: ModalityCues) -> Span | None:
     colon = next((t for t in reversed(sent) if t.text == ":"), None)
     if colon is None:
         return None

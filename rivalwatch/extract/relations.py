@@ -350,14 +350,12 @@ class RelationFinder(ArgumentFinder):
             if key not in found or found[key][0] < confidence:
                 found[key] = (confidence, token.i)
 
-        speakers = {sent.start: colon_speaker(sent, self.modality) for sent in doc.sents}
-        quoted = {start: set(self._names_under(speaker.root, mentions)) for start, speaker in speakers.items() if speaker}
-
         def add(source: str, rtype: str, target: str, token: Token, confidence: float, *, said_by_source: bool = True) -> None:
             if source == target or self.kb.rollup(source) == self.kb.rollup(target):
                 return
-            speaker = speakers[token.sent.start]
-            if speaker is not None and {source, target} & quoted[token.sent.start] and token.i < speaker.start:
+            speaker = colon_speaker(token.sent, self.modality)
+            quoted = set(self._names_under(speaker.root, mentions)) if speaker is not None and token.i < speaker.start else set()
+            if {source, target} & quoted:
                 return  # "Taliban shelter the TTP: Pakistani official": the speaker is no party to the claim
             if rtype in self.symmetric and source > target and rtype == "FIGHT":
                 source, target = target, source
@@ -374,8 +372,7 @@ class RelationFinder(ArgumentFinder):
             if modality == "alleged":
                 # "Pakistan accuses Kabul of sheltering the TTP": alleging it is an accusation.
                 verb = reporting_verb(token, self.modality)
-                accusers = self._subject(verb, mentions) if verb is not None else \
-                    sorted(quoted[token.sent.start]) if speaker is not None and token.i < speaker.start else []
+                accusers = self._subject(verb, mentions) if verb is not None else sorted(quoted)
                 for accuser in accusers:
                     if self.kb.rollup(accuser) not in (self.kb.rollup(source), self.kb.rollup(target)):
                         keep(accuser, "ACCUSE", source, "asserted", verb or speaker.root, 0.5)  # type: ignore[union-attr]
