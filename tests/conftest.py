@@ -48,15 +48,20 @@ def write_corpus(folder: Path, texts: dict[str, str] = CORPUS) -> Path:
     return folder
 
 
-@pytest.fixture
-def cli(db_path: Path) -> Callable[..., Result]:
-    """Run `rivalwatch --db <db_path> ARGS...` in-process and return click's Result."""
+def runner_for(db: str | Path) -> Callable[..., Result]:
+    """Run `rivalwatch --db <db> ARGS...` in-process and return click's Result (db: a path or a URL)."""
     runner = CliRunner()
 
     def run(*args: str | Path) -> Result:
-        return runner.invoke(main, ["--db", str(db_path), *map(str, args)], catch_exceptions=False)
+        return runner.invoke(main, ["--db", str(db), *map(str, args)], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def cli(db_path: Path) -> Callable[..., Result]:
+    """`runner_for(db_path)`."""
+    return runner_for(db_path)
 
 
 @pytest.fixture

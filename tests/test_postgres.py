@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from rivalwatch.cli import main
 from rivalwatch.store.dialect import to_url
+
+from .conftest import runner_for
 
 SERVER = os.environ.get("RW_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: RW_TEST_POSTGRES unset "
@@ -33,11 +34,6 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def runner_for(db: str | Path) -> Callable[..., Result]:
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["--db", str(db), *map(str, args)], catch_exceptions=False)
 
 
 def records(run: Callable[..., Result], *args: str) -> list[dict]:
