@@ -1,9 +1,13 @@
-"""Shared fixtures: a temporary SQLite path, a tiny corpus we wrote ourselves, a CLI runner."""
+"""Shared fixtures: a new database (SQLite, and PostgreSQL for the modules marked `both_stores`),
+a tiny corpus we wrote ourselves, a CLI runner."""
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import uuid
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
@@ -28,10 +32,49 @@ CORPUS = {
 }
 
 
+# The test PostgreSQL server's URL (scripts/test.sh sets it from scripts/postgres.sh start).
+POSTGRES = os.environ.get("RW_TEST_POSTGRES")
+NO_POSTGRES = "no PostgreSQL: RW_TEST_POSTGRES unset (scripts/test.sh sets it from scripts/postgres.sh start)"
+STORES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_stores: every test using db_path runs on SQLite and on PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: a test of a both_stores module about SQLite itself")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test of a `both_stores` module that uses `db_path` (or `cli`, `ingested`) runs once per store."""
+    marked = metafunc.definition.get_closest_marker
+    if "db_path" in metafunc.fixturenames and marked("both_stores") and not marked("sqlite_only"):
+        metafunc.parametrize("db_path", STORES, indirect=True)
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """The URL of a new empty database on the test server, dropped afterwards."""
+    import psycopg
+    if not POSTGRES:
+        pytest.skip(NO_POSTGRES)
+    server = POSTGRES.rsplit("/", 1)[0]
+    name = f"rw_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A database file that does not exist yet."""
-    return tmp_path / "rivalwatch.db"
+def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """A database that does not exist yet: a SQLite file, or a new PostgreSQL database's URL."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield tmp_path / "rivalwatch.db"
+        return
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -59,7 +102,7 @@ def runner_for(db: str | Path) -> Callable[..., Result]:
 
 
 @pytest.fixture
-def cli(db_path: Path) -> Callable[..., Result]:
+def cli(db_path: Path | str) -> Callable[..., Result]:
     """`runner_for(db_path)`."""
     return runner_for(db_path)
 
@@ -73,7 +116,7 @@ def ingested(cli: Callable[..., Result], corpus: Path) -> Callable[..., Result]:
     return cli
 
 
-def store_relations(db_path: Path, docs: dict[str, str | None], relations: list[tuple], *,
+def store_relations(db_path: Path | str, docs: dict[str, str | None], relations: list[tuple], *,
                     heading: str = "Doc {}. ") -> dict[str, str]:
     """Store hand-written relations (doc, source, type, target, modality, date), one sentence each, after
     the document's `heading`; returns doc name -> document id. No extractor runs."""

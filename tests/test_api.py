@@ -21,6 +21,8 @@ from rivalwatch.store import schema as s
 from tests.conftest import CORPUS
 from tests.server import running_server
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 # One more document whose evidence carries markup: it must come back as JSON text, never as HTML.
 HOSTILE = {"markup.txt": 'ISKP attacked Taliban fighters in Herat in May 2024 and posted "<script>alert(1)</script>" '
                         "online.\n"}

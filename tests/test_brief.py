@@ -21,6 +21,8 @@ from rivalwatch.export.brief import md_escape
 
 from .test_narratives import RECORDS, write_jsonl
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 PAYLOAD = {

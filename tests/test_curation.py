@@ -15,6 +15,8 @@ from rivalwatch.cli import main
 from tests.conftest import write_corpus
 from tests.server import running_server
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[dict[str, Any]]:

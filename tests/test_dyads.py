@@ -57,6 +57,8 @@ from rivalwatch.store import Store
 
 from .conftest import store_relations
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 DOCS = {"A": "2023-02-15", "B": "2023-08-20", "C": "2024-09-30", "D": "2024-09-10", "E": "2024-10-05",

@@ -32,6 +32,8 @@ from rivalwatch.knowledge.load import load_knowledge
 from rivalwatch.models import Actor, Evidence, Extraction, Relation
 from rivalwatch.store import Store
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 DOCS = {"D1": ("2024-03-01", "https://example.org/d1"), "D2": ("2024-05-10", None)}
@@ -275,6 +277,7 @@ def test_network_includes_imported_events(cli: Run, acled: Path) -> None:
         ("ISKP", "TALIBAN", ["imported"]), ("TALIBAN", "ISKP", ["imported"])]
 
 
+@pytest.mark.sqlite_only
 def test_old_database_gains_the_new_columns(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE imported_relations (id INTEGER PRIMARY KEY, origin VARCHAR(32) NOT NULL, "

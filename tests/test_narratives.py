@@ -19,6 +19,8 @@ from rivalwatch.analysis.clustering import choose_k, ctfidf, kmeans, silhouette
 from rivalwatch.extract.embeddings import StaticEmbedder, basic_tokens
 from rivalwatch.analysis.narratives import in_window, period
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 APOSTASY = [

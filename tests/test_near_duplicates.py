@@ -15,6 +15,8 @@ from rivalwatch.store import Store
 from rivalwatch.store import schema as s
 from rivalwatch.store.links import canonical_only
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 STATEMENT = ("The Islamic State Khorasan Province said its fighters attacked a Taliban checkpoint in Jalalabad "

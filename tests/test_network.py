@@ -49,6 +49,8 @@ from rivalwatch.store import Store
 
 from .conftest import store_relations
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 DOCS = {"D1": "2024-03-01", "D2": "2024-05-10", "D3": "2023-06-01", "D4": "2024-10-01", "D5": "2024-06-30"}

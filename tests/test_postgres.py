@@ -4,8 +4,6 @@ Without a server (RW_TEST_POSTGRES unset) these tests skip, saying why."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -14,26 +12,16 @@ from click.testing import Result
 
 from rivalwatch.store.dialect import to_url
 
-from .conftest import runner_for
+from .conftest import NO_POSTGRES, POSTGRES, postgres_database, runner_for
 
-SERVER = os.environ.get("RW_TEST_POSTGRES")
-pytestmark = pytest.mark.skipif(not SERVER, reason="no PostgreSQL: RW_TEST_POSTGRES unset "
-                                "(scripts/test.sh sets it from scripts/postgres.sh start)")
+pytestmark = pytest.mark.skipif(not POSTGRES, reason=NO_POSTGRES)
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A new empty database on the test server, dropped afterwards."""
-    import psycopg
-    name = f"rw_test_{uuid.uuid4().hex[:12]}"
-    admin = str(SERVER).rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield str(SERVER).rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 def records(run: Callable[..., Result], *args: str) -> list[dict]:

@@ -21,6 +21,8 @@ from rivalwatch.knowledge.load import load_knowledge
 from rivalwatch.models import Claim, Document, Evidence, Extraction, Publication, Relation
 from rivalwatch.store import Store
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 Record = Callable[[Evidence], object]
 SVG = "{http://www.w3.org/2000/svg}"

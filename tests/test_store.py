@@ -12,6 +12,8 @@ from rivalwatch.ingest import make_document
 from rivalwatch.models import Actor, Claim, Document, Evidence, Extraction, Mention, Relation
 from rivalwatch.store import Store
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 TEXT = "ISKP attacked Taliban fighters in 2024. Bajauri denounced ISIS-K in June 2024. The TTP met the Taliban."
 KNOWN = {
     "IS": Actor(id="IS", name="Islamic State", kind="armed_group", aliases=("IS", "Daesh")),
@@ -72,6 +74,7 @@ def _triples(relations) -> list[tuple[str, str, str]]:
     return [(r.source, r.type, r.target) for r in relations]
 
 
+@pytest.mark.sqlite_only
 def test_path_becomes_sqlite_url_with_wal_and_foreign_keys(store: Store, db_path: Path) -> None:
     assert store.url == f"sqlite:///{db_path.resolve()}"
     assert db_path.exists()

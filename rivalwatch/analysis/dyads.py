@@ -80,11 +80,12 @@ def min_length(by: str) -> int:
 
 
 def period_index(when: Any, by: str) -> ColumnElement[int]:
-    """SQL: the period of an ISO date as one integer (year*12+month-1, year*4+quarter-1, year)."""
+    """SQL: the period of an ISO date as one integer (year*12+month-1, year*4+quarter-1, year); a bare
+    year is its first period, as in `period_of` (PostgreSQL, unlike SQLite, casts no '' to a number)."""
     year = cast(func.substr(when, 1, 4), Integer)
     if _check_by(by) == "year":
         return year
-    month = cast(func.substr(when, 6, 2), Integer) - 1
+    month = cast(func.coalesce(func.nullif(func.substr(when, 6, 2), ""), "01"), Integer) - 1
     return year * 12 + month if by == "month" else year * 4 + month // 3
 
 
