@@ -74,6 +74,12 @@ class ForbiddenError(AuthError):
     code = "RW610"
 
 
+class ClusterError(RivalWatchError):
+    """The Dask cluster named by --cluster could not be started or reached."""
+
+    code = "RW700"
+
+
 INTERNAL_CODE = "RW900"  # RivalWatch itself failed (a bug), not the input or the user
 
 

@@ -12,6 +12,7 @@ Example:
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import re
@@ -76,17 +77,22 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
     `extra_actors`: a YAML file of actors merged over the built-in ones.
     `n_process`: worker processes for extraction (spaCy `nlp.pipe`).
     `batch_size`: documents per `nlp.pipe` batch.
+    `cluster`: extract on a Dask cluster instead: `local:N` or a scheduler address (`extract/cluster.py`).
     """
 
     def __init__(
         self, db_path: PathLike, *, extra_actors: PathLike | None = None, n_process: int = 1, batch_size: int = 16,
+        cluster: str | None = None,
     ) -> None:
         self.db_path = db_path
         self.extra_actors = str(extra_actors) if extra_actors else None
         self.n_process = max(1, n_process)
         self.batch_size = max(1, batch_size)
+        self.cluster = cluster
         self.version = VERSION
         self._store: Store | None = None
+        self._client: Any = None          # the cluster's client, connected on first extraction
+        self._cluster_exit = contextlib.ExitStack()
 
     @property
     def store(self) -> Store:
@@ -101,7 +107,9 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         return load_knowledge(self.extra_actors)
 
     def close(self) -> None:
-        """Close the database (if it was opened)."""
+        """Close the database and leave the cluster (if they were opened)."""
+        self._cluster_exit.close()
+        self._client = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -205,9 +213,14 @@ class Workspace(RecordsMixin, FeedsMixin, ExportsMixin, TelegramMixin, Languages
         self.store.record_run(version=self.version, started_at=started, finished_at=_now(), documents=done)
         return done, relations
 
-    def _extract(self, documents: Sequence[Document]) -> Iterable[Extraction]:
-        return extract_documents(documents, extra_actors=self.extra_actors,
-                                 n_process=self.n_process, batch_size=self.batch_size)
+    def _extract(self, documents: Iterable[Document]) -> Iterable[Extraction]:
+        if self.cluster is None:
+            return extract_documents(documents, extra_actors=self.extra_actors,
+                                     n_process=self.n_process, batch_size=self.batch_size)
+        from ..extract import cluster
+        if self._client is None:
+            self._client = self._cluster_exit.enter_context(cluster.connect(self.cluster))
+        return cluster.extract_on_cluster(documents, self._client, extra_actors=self.extra_actors)
 
     # --- without a database ------------------------------------------------------
 

@@ -31,7 +31,7 @@ DEFAULT_DB = "rivalwatch.db"
 MB = 1024 * 1024
 
 
-GLOBAL_OPTIONS = ("--db", "--actors", "--workers")  # options of `rivalwatch` itself, each with a value
+GLOBAL_OPTIONS = ("--db", "--actors", "--workers", "--cluster")  # options of `rivalwatch` itself, each with a value
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -162,12 +162,14 @@ class _Session:
     db: str
     actors_file: Path | None
     workers: int
+    cluster: str | None = None
     workspace: Workspace | None = None
 
     def open(self) -> Workspace:
         if self.workspace is None:
             from ..api import Workspace
-            self.workspace = Workspace(self.db, extra_actors=self.actors_file, n_process=self.workers)
+            self.workspace = Workspace(self.db, extra_actors=self.actors_file, n_process=self.workers,
+                                       cluster=self.cluster)
         return self.workspace
 
     def close(self) -> None:
@@ -193,8 +195,10 @@ def pass_workspace(command: Callable[..., Any]) -> Callable[..., Any]:
               help="YAML file of your own actors, merged over the built-in knowledge base.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes to run extraction in.")
+@click.option("--cluster", metavar="local:N|tcp://HOST:PORT",
+              help="Extract on a Dask cluster: N local worker processes, or a running scheduler.")
 @click.pass_context
-def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) -> None:
+def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int, cluster: str | None) -> None:
     """RivalWatch: typed, evidence-linked relations between militant groups, from reporting.
 
     Example: rivalwatch demo
@@ -202,7 +206,9 @@ def main(ctx: click.Context, db: str, actors_file: Path | None, workers: int) ->
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, _stop)
-    session = _Session(db, actors_file, workers)
+    if cluster is not None and workers > 1:
+        raise click.UsageError("give --workers or --cluster, not both")
+    session = _Session(db, actors_file, workers, cluster)
     ctx.obj = session
     ctx.call_on_close(session.close)
 

@@ -1,0 +1,36 @@
+"""Extraction on a real local Dask cluster (`--cluster local:2`): the same records as one process."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import runner_for
+
+
+def _relations(run) -> list[dict]:
+    result = run("relations", "--all", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_a_cluster_run_stores_what_one_process_stores(tmp_path: Path, corpus: Path) -> None:
+    one = runner_for(tmp_path / "one.db")
+    assert json.loads(one("ingest", corpus, "--format", "json").stdout)["added"] == 3
+    clustered = runner_for(tmp_path / "cluster.db")
+    result = clustered("--cluster", "local:2", "ingest", corpus, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == 3
+    expected = _relations(one)
+    assert expected and _relations(clustered) == expected   # same relations, same ids
+    again = clustered("ingest", corpus, "--cluster", "local:1", "--format", "json")
+    assert json.loads(again.stdout)["added"] == 0 and _relations(clustered) == expected
+
+
+def test_a_bad_cluster_address_is_one_line(tmp_path: Path, corpus: Path) -> None:
+    run = runner_for(tmp_path / "x.db")
+    result = run("--cluster", "local:0", "ingest", corpus)
+    assert result.exit_code != 0
+    assert "[RW700]" in result.output and "local:N" in result.output
+    assert "Traceback" not in result.output
+    both = run("--cluster", "local:2", "--workers", "2", "ingest", corpus)
+    assert both.exit_code == 2 and "not both" in both.output
