@@ -4,6 +4,8 @@ Without a server (RW_TEST_POSTGRES unset) these tests skip, saying why."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -54,3 +56,20 @@ def test_a_second_ingest_stores_nothing_twice(pg_url: str, corpus: Path) -> None
     again = json.loads(pg("ingest", corpus, "--format", "json").stdout)
     assert again["added"] == 0
     assert records(pg, "relations", "--all") == before
+
+
+def test_two_ingests_at_once_store_each_document_once(pg_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02d}.txt").write_text(f"ISKP attacked Taliban fighters in Kabul in July 2024. Report {n}.\n",
+                                             encoding="utf-8")
+    command = [sys.executable, "-m", "rivalwatch", "--db", pg_url, "ingest", str(folder), "--format", "json"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    added = [json.loads(out)["added"] for out, _ in outputs]
+    assert sum(added) == 12
+    assert json.loads(runner_for(pg_url)("documents", "--format", "json").stdout)["total"] == 12
+    relations = records(runner_for(pg_url), "relations", "--all")
+    assert len(relations) == len(set(relations)) == 12

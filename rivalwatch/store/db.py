@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..errors import NotFoundError, QueryError, StoreError
 from ..models import group_of_each, page_at, Actor, Claim, Document, Evidence, Extraction, Publication
 from . import schema as s
-from .dialect import WRITER, configure, insert_ignore, to_url, upsert
+from .dialect import WRITER, configure, insert_ignore, schema_lock, to_url, upsert
 from .links import index_added
 from .curation import apply_curation
 from .fulltext import ensure_fulltext
@@ -73,10 +73,11 @@ class Store:
             # transactions that write: on SQLite they take the write lock when they begin, so two
             # writers queue (busy timeout) instead of one failing with "database is locked"
             self.writer = self.engine.execution_options(**WRITER)
-            s.metadata.create_all(self.writer)  # two processes creating one new file: the second waits
-            add_missing_columns(self.engine)  # databases made before a column was added
-            create_missing_indexes(self.engine)  # ... or an index
-            ensure_fulltext(self.engine)  # SQLite: FTS5 index over evidence sentences, kept by triggers
+            with schema_lock(self.engine):
+                s.metadata.create_all(self.writer)  # two processes creating one new file: the second waits
+                add_missing_columns(self.engine)  # databases made before a column was added
+                create_missing_indexes(self.engine)  # ... or an index
+                ensure_fulltext(self.engine)  # SQLite: FTS5 index over evidence sentences, kept by triggers
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {url_or_path}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
 

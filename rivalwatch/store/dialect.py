@@ -5,15 +5,16 @@ default, a file) and PostgreSQL.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
 
-__all__ = ["to_url", "configure", "insert_ignore", "upsert"]
+__all__ = ["to_url", "configure", "insert_ignore", "schema_lock", "upsert"]
 
 
 def to_url(url_or_path: str | Path) -> str:
@@ -30,6 +31,24 @@ def to_url(url_or_path: str | Path) -> str:
     if not path.parent.exists():
         raise StoreError(f"{path}: folder {path.parent} does not exist; create it or choose another --db")
     return f"sqlite:///{path.resolve()}"
+
+
+SCHEMA_LOCK = 7_011_2024  # PostgreSQL advisory lock key held while a process creates or upgrades the schema
+
+
+@contextlib.contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """PostgreSQL: one process at a time creates or upgrades the schema (two first ingests into one
+    new database would otherwise both create its tables, and one fail). SQLite: its write lock does."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({SCHEMA_LOCK})")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({SCHEMA_LOCK})")
 
 
 WRITER = {"rivalwatch_writes": True}  # the execution option of `Store.writer`
