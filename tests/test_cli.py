@@ -19,6 +19,8 @@ from rivalwatch.store import Store
 
 from .conftest import CORPUS
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 
 
@@ -291,6 +293,7 @@ def test_reextract_replaces_output_without_duplicates(ingested: Run, db_path: Pa
 
 # --- extract ---------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only  # no database is made: a file that does not appear
 def test_extract_writes_gold_json_whose_evidence_slices_the_source(cli: Run, corpus: Path, tmp_path: Path,
                                                                    db_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"

@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from sqlalchemy import text as sql
 from click.testing import Result
 
 from rivalwatch.ingest import make_document
 from rivalwatch.ingest.language import analysis_level, detect_language, is_fully_analysed, language_name
 from rivalwatch.store import Store
+
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
 
 Run = Callable[..., Result]
 
@@ -81,8 +84,8 @@ def _mentions(db_path: Path, doc_id: str) -> list[tuple[str, str]]:
     store = Store(db_path)
     try:
         with store.engine.connect() as conn:
-            rows = conn.exec_driver_sql("SELECT text, actor_id FROM mentions WHERE doc_id = ? ORDER BY start",
-                                        (doc_id,)).all()
+            rows = conn.execute(sql("SELECT text, actor_id FROM mentions WHERE doc_id = :doc ORDER BY start"),
+                                {"doc": doc_id}).all()
         return [tuple(r) for r in rows]
     finally:
         store.close()

@@ -23,6 +23,8 @@ from rivalwatch.store import Store
 
 from . import telegram_export as gen
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
+
 Run = Callable[..., Result]
 SMALL = Path(__file__).parent / "fixtures" / "telegram" / "result.json"
 CHANNEL = "telegram:1700000001"
