@@ -638,3 +638,18 @@ def test_a_text_longer_than_spacys_limit_is_extracted_with_exact_offsets(extract
     assert all(text[r.evidence.start:r.evidence.end] == r.evidence.text for r in result.relations)
     assert all(text[m.start:m.end] == m.text for m in result.mentions)
     assert {a.id for a in result.actors} == {"TTP", "ISKP"}
+
+
+def test_a_footnote_number_after_a_name_leaves_the_name_whole(extract: Extract) -> None:
+    ids = [a for _, a in mention_ids(extract("Rivalries such as AQAP and the Islamic State in Yemen,3 and "
+                                             "al-Shabaab and the Islamic State in Somalia.4 went on."))]
+    assert ids == ["AQAP", "IS_YEMEN", "SHABAAB", "IS_SOMALIA"]
+
+
+def test_no_name_ends_in_a_lowercase_word(extract: Extract) -> None:
+    assert mention_ids(extract("Camps such as al-Hol and Roj hold thousands of families.")) == []
+
+
+def test_the_model_relates_no_pair_with_no_word_between_them(extract: Extract) -> None:
+    result = extract("The feud between ISKP and TTP grew louder in 2024.")
+    assert not {r for r in result.relations if {r.source, r.target} == {"ISKP", "TTP"}}

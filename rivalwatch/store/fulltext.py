@@ -14,7 +14,7 @@ a phrase; the query is then passed as a bound parameter.
 
 Example:
     ensure_fulltext(store.engine)
-    total, hits = search_evidence(store.engine, 'denounced "suicide attack"', version="rw-extract-4", limit=10)
+    total, hits = search_evidence(store.engine, 'denounced "suicide attack"', version="rw-extract-5", limit=10)
 """
 from __future__ import annotations
 
