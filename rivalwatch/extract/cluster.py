@@ -27,8 +27,8 @@ from ..models import Document, Extraction
 
 __all__ = ["check_address", "connect", "extract_on_cluster"]
 
-BATCH = 8        # documents per task
-IN_FLIGHT = 3    # tasks per worker submitted ahead of the one being stored
+BATCH = 2        # documents per task (small: the workers stay evenly busy to the end)
+IN_FLIGHT = 4    # tasks per worker submitted ahead of the one being stored
 CONNECT_TIMEOUT = "30s"
 _LOCAL = re.compile(r"local:(\d+)")
 
