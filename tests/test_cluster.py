@@ -34,3 +34,26 @@ def test_a_bad_cluster_address_is_one_line(tmp_path: Path, corpus: Path) -> None
     assert "Traceback" not in result.output
     both = run("--cluster", "local:2", "--workers", "2", "ingest", corpus)
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_a_worker_lost_mid_run_loses_no_document() -> None:
+    import os
+
+    from rivalwatch.extract import cluster
+    from rivalwatch.extract.pipeline import extract_documents
+    from rivalwatch.ingest import make_document
+
+    documents = [make_document(f"ISKP attacked Taliban fighters in Kabul in July 2024. Report {n}.", source=f"{n}.txt")
+                 for n in range(24)]
+    expected = [(e.doc_id, [(r.source, r.type, r.target) for r in e.relations]) for e in extract_documents(documents)]
+    with cluster.connect("local:2") as client:
+        results = cluster.extract_on_cluster(documents, client)
+        got = [next(results)]
+        victim = sorted(client.scheduler_info()["workers"])[0]
+        try:
+            client.run(os._exit, 1, workers=[victim])   # the worker process dies; its nanny starts another
+        except Exception:  # noqa: BLE001 -- the dying worker never answers
+            pass
+        got += list(results)
+        assert victim not in client.scheduler_info()["workers"]   # it really died
+    assert [(e.doc_id, [(r.source, r.type, r.target) for r in e.relations]) for e in got] == expected
