@@ -6,6 +6,7 @@ the analyses, full-text search, the offline docs page. Safety: 413 on a body ove
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from rivalwatch.api import Workspace
 from rivalwatch.store import schema as s
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, STORES, postgres_database
 from tests.server import running_server
 
 pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL (conftest)
@@ -28,21 +29,22 @@ HOSTILE = {"markup.txt": 'ISKP attacked Taliban fighters in Herat in May 2024 an
                         "online.\n"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """A server over a database holding the tiny corpus, and a token of each role."""
+@pytest.fixture(scope="module", params=STORES)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A server over a database (SQLite, then PostgreSQL) holding the tiny corpus, and a token of each role."""
     folder = tmp_path_factory.mktemp("api")
     corpus = folder / "corpus"
     corpus.mkdir()
     for name, text in (CORPUS | HOSTILE).items():
         (corpus / name).write_text(text, encoding="utf-8")
-    db = folder / "api.db"
-    with Workspace(db) as ws:
-        assert ws.ingest([corpus]).added == len(CORPUS) + len(HOSTILE)
-        tokens = {role: ws.create_token(name=f"{role}-1", role=role)[1] for role in ("viewer", "analyst", "admin")}
-    with running_server(db) as base:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield {"client": client, "tokens": tokens, "db": db, "base": base}
+    with contextlib.ExitStack() as stack:
+        db = folder / "api.db" if request.param == "sqlite" else stack.enter_context(postgres_database())
+        with Workspace(db) as ws:
+            assert ws.ingest([corpus]).added == len(CORPUS) + len(HOSTILE)
+            tokens = {role: ws.create_token(name=f"{role}-1", role=role)[1] for role in ("viewer", "analyst", "admin")}
+        with running_server(db) as base:
+            with httpx.Client(base_url=base, timeout=30) as client:
+                yield {"client": client, "tokens": tokens, "db": db, "base": base}
 
 
 def _auth(token: str) -> dict[str, str]:

@@ -221,3 +221,8 @@ def test_two_ingest_processes_into_one_file_queue_and_store_each_document_once(t
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT count(*) FROM documents").fetchone() == (40,)
         assert conn.execute("SELECT count(*), count(DISTINCT doc_id) FROM extractions").fetchone() == (40, 40)
+
+
+def test_evidence_sentences_have_a_fulltext_index_on_either_database(store: Store) -> None:
+    from rivalwatch.store.fulltext import has_fulltext
+    assert has_fulltext(store.engine)   # FTS5 on SQLite, a GIN index of tsvectors on PostgreSQL

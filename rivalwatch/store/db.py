@@ -77,7 +77,7 @@ class Store:
                 s.metadata.create_all(self.writer)  # two processes creating one new file: the second waits
                 add_missing_columns(self.engine)  # databases made before a column was added
                 create_missing_indexes(self.engine)  # ... or an index
-                ensure_fulltext(self.engine)  # SQLite: FTS5 index over evidence sentences, kept by triggers
+                ensure_fulltext(self.engine)  # FTS5 (kept by triggers) or a PostgreSQL GIN index of evidence
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {url_or_path}: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from exc
 

@@ -1,16 +1,17 @@
-"""Full-text search over evidence sentences: SQLite FTS5, else a LIKE scan.
+"""Full-text search over evidence sentences: SQLite FTS5, PostgreSQL's text search, else a LIKE scan.
 
 On SQLite the virtual table `relations_fts` indexes `relations.evidence_text`
 (external content: the text is not stored twice) and three triggers keep it in
 step with every insert, delete and evidence change of `relations`, however the
 rows got there (saving an extraction, a curation deleting a rejected relation, a
 bulk load). A database made before the index existed is indexed once, when it is
-first opened. Other databases (PostgreSQL), or an SQLite built without FTS5, are
-searched with a parameterised LIKE per term.
+first opened. On PostgreSQL a GIN index over the sentence's `to_tsvector('simple', ...)`
+serves the same queries (`simple`: no stemming, as FTS5's unicode61). An SQLite
+built without FTS5 is searched with a parameterised LIKE per term.
 
-The user's text never reaches FTS5's query syntax: every term becomes a quoted
-string (a trailing `*` makes it a prefix), terms are ANDed, and `"two words"` is
-a phrase; the query is then passed as a bound parameter.
+The user's text never reaches FTS5's or PostgreSQL's query syntax: every term
+becomes a quoted string (a trailing `*` makes it a prefix), terms are ANDed, and
+`"two words"` is a phrase; each is passed as a bound parameter.
 
 Example:
     ensure_fulltext(store.engine)
@@ -22,16 +23,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, and_, func, select, text
+from sqlalchemy import Float, Integer, String, and_, func, literal_column, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.exc import OperationalError
 
 from ..errors import QueryError
 from . import schema as s
 
-__all__ = ["FTS_TABLE", "SentenceHit", "ensure_fulltext", "has_fulltext", "fts_query", "search_evidence"]
+__all__ = ["FTS_TABLE", "SentenceHit", "ensure_fulltext", "has_fulltext", "fts_query", "pg_query", "search_evidence"]
 
 FTS_TABLE = "relations_fts"
+PG_INDEX = "relations_evidence_tsv"  # PostgreSQL: the GIN index of evidence sentences' words
+_PG_CONFIG = literal_column("'simple'::regconfig")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _LIKE_ESCAPE = "\\"
 _DDL = (
@@ -60,7 +64,11 @@ class SentenceHit:
 
 
 def has_fulltext(engine: Engine) -> bool:
-    """True when the FTS5 index exists (SQLite with FTS5)."""
+    """True when the full-text index exists (SQLite with FTS5, PostgreSQL with its GIN index)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_indexes WHERE indexname = :n"), {"n": PG_INDEX}).first() \
+                is not None
     if engine.dialect.name != "sqlite":
         return False
     with engine.connect() as conn:
@@ -69,7 +77,13 @@ def has_fulltext(engine: Engine) -> bool:
 
 
 def ensure_fulltext(engine: Engine) -> bool:
-    """Create the FTS5 index and its triggers if missing (indexing existing rows once); False when unavailable."""
+    """Create the full-text index (and on SQLite its triggers) if missing, indexing existing rows once;
+    False when unavailable."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON relations "
+                                 "USING GIN (to_tsvector('simple', translate(evidence_text, '<>', '  ')))")
+        return True
     if engine.dialect.name != "sqlite":
         return False
     if has_fulltext(engine):
@@ -98,6 +112,26 @@ def fts_query(user_text: str) -> str:
     return " AND ".join(parts)
 
 
+def pg_query(user_text: str) -> ColumnElement[Any]:
+    """The user's words as a PostgreSQL tsquery built from bound parameters: words ANDed, `"a phrase"`,
+    `prefix*` (a prefix keeps only its letters and digits)."""
+    parts = []
+    for phrase, word in _TERM.findall(user_text):
+        term = phrase if phrase else word
+        if phrase:
+            parts.append(func.phraseto_tsquery(_PG_CONFIG, term))
+        elif term.endswith("*") and re.sub(r"\W+", "", term):
+            parts.append(func.to_tsquery(_PG_CONFIG, re.sub(r"\W+", "", term).lower() + ":*"))
+        elif term.strip():
+            parts.append(func.plainto_tsquery(_PG_CONFIG, term))
+    if not parts:
+        raise QueryError("empty search: give one or more words, \"a phrase\" or a prefix*")
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query
+
+
 def _like_terms(user_text: str) -> list[str]:
     terms = [(phrase or word).rstrip("*") for phrase, word in _TERM.findall(user_text)]
     terms = [t for t in terms if t.strip()]
@@ -119,7 +153,14 @@ def search_evidence(engine: Engine, user_text: str, *, version: str, limit: int,
     sentence = (r.c.doc_id, r.c.evidence_start, r.c.evidence_end)
     ids = func.group_concat(r.c.id) if engine.dialect.name == "sqlite" else func.string_agg(
         r.c.id.cast(String), ",")
-    if has_fulltext(engine):
+    if engine.dialect.name == "postgresql" and has_fulltext(engine):
+        # the index's expression; '<' and '>' as spaces, or PostgreSQL's parser drops "<script>" as a tag
+        vector = func.to_tsvector(_PG_CONFIG, func.translate(r.c.evidence_text, literal_column("'<>'"),
+                                                             literal_column("'  '")))
+        query = pg_query(user_text)
+        base = select(*sentence).where(r.c.version == version, vector.op("@@")(query))
+        order, params = (func.max(func.ts_rank(vector, query)).desc(), *sentence), {}
+    elif has_fulltext(engine):
         fts = text(f"SELECT rowid AS id, rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q").columns(
             id=Integer, rank=Float).subquery("fts")
         base = select(*sentence).select_from(r.join(fts, fts.c.id == r.c.id)).where(r.c.version == version)
