@@ -155,7 +155,7 @@ class ListingsMixin:
 
     def search(self, text: str, *, limit: int = 20, offset: int = 0) -> Page[SearchHit]:
         """Evidence sentences holding every word of `text` (`"a phrase"`, `prefix*`), best match first,
-        each with its relations. SQLite full-text index (FTS5), else a LIKE scan.
+        each with its relations. SQLite FTS5 or PostgreSQL text search, else a LIKE scan.
 
         Example:
             [h.sentence.text for h in ws.search('denounced "suicide attack"').items]
