@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
@@ -277,21 +276,22 @@ def test_network_includes_imported_events(cli: Run, acled: Path) -> None:
         ("ISKP", "TALIBAN", ["imported"]), ("TALIBAN", "ISKP", ["imported"])]
 
 
-@pytest.mark.sqlite_only
-def test_old_database_gains_the_new_columns(db_path: Path) -> None:
-    conn = sqlite3.connect(db_path)
-    conn.execute("CREATE TABLE imported_relations (id INTEGER PRIMARY KEY, origin VARCHAR(32) NOT NULL, "
-                 "source_file TEXT NOT NULL, row_id VARCHAR(64) NOT NULL, code VARCHAR(16) NOT NULL, "
-                 "source VARCHAR(128) NOT NULL, type VARCHAR(16) NOT NULL, target VARCHAR(128) NOT NULL, "
-                 "source_group VARCHAR(128) NOT NULL, target_group VARCHAR(128) NOT NULL, date VARCHAR(10), "
-                 "source_name TEXT NOT NULL, target_name TEXT NOT NULL, evidence_text TEXT NOT NULL, "
-                 "imported_at DATETIME NOT NULL)")
-    conn.close()
+def test_old_database_gains_the_new_columns(db_path: Path | str) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    from rivalwatch.store import schema
+    from rivalwatch.store.dialect import to_url
+    engine = create_engine(to_url(db_path))
+    schema.metadata.create_all(engine)  # then made "old": a database from before these columns existed
+    with engine.begin() as conn:
+        for column in ("location", "fatalities", "sub_type"):
+            conn.exec_driver_sql(f"ALTER TABLE imported_relations DROP COLUMN {column}")
+    assert "location" not in {c["name"] for c in inspect(engine).get_columns("imported_relations")}
+    engine.dispose()
     Store(db_path).close()
-    conn = sqlite3.connect(db_path)
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(imported_relations)")}
-    conn.close()
-    assert {"location", "fatalities", "sub_type"} <= columns
+    engine = create_engine(to_url(db_path))
+    assert {"location", "fatalities", "sub_type"} <= {c["name"] for c in inspect(engine).get_columns("imported_relations")}
+    engine.dispose()
 
 
 # --- export --------------------------------------------------------------------------
