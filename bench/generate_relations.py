@@ -21,10 +21,11 @@ fixed seed:
 Rows go in by executemany (plain tuples, relations 50,000 a call) in one
 transaction, with the relations' indexes dropped during the load and built once
 at the end. Relations carry the current extractor version, so every command sees
-them. SQLite only (the driver-level insert uses `?` parameters).
+them. SQLite or PostgreSQL (`--db postgresql://...`, an empty database).
 
 Example:
     python bench/generate_relations.py --n 1000000 --db /tmp/rw-1m.db
+    python bench/generate_relations.py --n 1000000 --db postgresql://postgres@127.0.0.1:PORT/rw1m
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from rivalwatch.knowledge.load import load_knowledge  # noqa: E402
 from rivalwatch.models import Actor  # noqa: E402
 from rivalwatch.store import Store  # noqa: E402
 from rivalwatch.store import schema as s  # noqa: E402
+from rivalwatch.store.fulltext import PG_INDEX, ensure_fulltext  # noqa: E402
 
 TYPES = {  # relative frequency of each relation type
     "ACCUSE": 30, "ASSAULT": 15, "FIGHT": 8, "COERCE": 8, "REJECT": 8, "THREATEN": 6,
@@ -116,8 +118,13 @@ def generate(store: Store, n: int, *, seed: int, start: int, years: int, busy_sh
         # Bulk load, SQLite: no foreign-key checks, no fsync, a 1 GB page cache, sorts in memory
         # (PRAGMAs before the first insert, so outside the transaction); the relations' indexes
         # are dropped, rows go in by executemany, and each index is built once at the end.
+        # PostgreSQL: the indexes (the full-text one too) are dropped and built the same way.
+        sqlite = conn.dialect.name == "sqlite"
         for pragma in ("foreign_keys=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY"):
-            conn.exec_driver_sql(f"PRAGMA {pragma}")
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA {pragma}")
+        if not sqlite:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
         indexes = list(s.relations.indexes)
         for index in indexes:
             index.drop(conn)
@@ -162,15 +169,17 @@ def generate(store: Store, n: int, *, seed: int, start: int, years: int, busy_sh
         for index in indexes:
             index.create(conn)
         conn.commit()
+    ensure_fulltext(store.engine)  # PostgreSQL: the GIN index, built once over every row
     return {"actors": len(actors), "documents": n_docs, "relations": made,
             "seconds": round(time.perf_counter() - started, 1)}
 
 
 def _insert_sql(conn: Any, table: Any, columns: tuple[str, ...]) -> str:
-    """A driver-level INSERT (qmark parameters) for plain tuples: no per-row work in SQLAlchemy."""
+    """A driver-level INSERT for plain tuples (`?` for SQLite, `%s` for psycopg): no per-row work in SQLAlchemy."""
     quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     return (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})")
+            f"VALUES ({', '.join(mark for _ in columns)})")
 
 
 def _reports(rng: random.Random) -> int:
@@ -183,7 +192,7 @@ def _reports(rng: random.Random) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="relations to generate")
-    parser.add_argument("--db", required=True, help="SQLite file to fill (created; must not hold relations yet)")
+    parser.add_argument("--db", required=True, help="SQLite file or PostgreSQL URL to fill (must not hold relations yet)")
     parser.add_argument("--seed", type=int, default=7, help="random seed")
     parser.add_argument("--start", type=int, default=2015, help="first year")
     parser.add_argument("--years", type=int, default=10, help="years covered")
