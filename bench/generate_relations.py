@@ -121,8 +121,8 @@ def generate(store: Store, n: int, *, seed: int, start: int, years: int, busy_sh
         # PostgreSQL: the indexes (the full-text one too) are dropped and built the same way.
         sqlite = conn.dialect.name == "sqlite"
         for pragma in ("foreign_keys=OFF", "synchronous=OFF", "cache_size=-1000000", "temp_store=MEMORY"):
-            if sqlite:
-                conn.exec_driver_sql(f"PRAGMA {pragma}")
+            if sqlite:  # on the driver's connection: SQLAlchemy would begin a transaction first
+                conn.connection.driver_connection.execute(f"PRAGMA {pragma}")
         if not sqlite:
             conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
         indexes = list(s.relations.indexes)
