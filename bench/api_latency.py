@@ -184,7 +184,7 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="store to serve (e.g. made by bench/generate_relations.py)")
+    parser.add_argument("--db", required=True, help="SQLite file or PostgreSQL URL to serve (e.g. made by bench/generate_relations.py)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--requests", type=int, default=5000, help="requests in all")
     parser.add_argument("--seconds", type=float, default=300, help="stop after this long in any case")
@@ -195,7 +195,7 @@ def main() -> None:
                         help="seconds each client waits after an answer before its next request (default 0: at once)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     args = parser.parse_args()
-    if not Path(args.db).is_file():
+    if "://" not in args.db and not Path(args.db).is_file():  # a file path must exist; a URL is tried
         sys.exit(f"error: {args.db} does not exist; make one with bench/generate_relations.py")
 
     with Workspace(args.db) as ws:  # also brings an older store up to date before the clock starts

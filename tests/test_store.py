@@ -226,3 +226,14 @@ def test_two_ingest_processes_into_one_file_queue_and_store_each_document_once(t
 def test_evidence_sentences_have_a_fulltext_index_on_either_database(store: Store) -> None:
     from rivalwatch.store.fulltext import has_fulltext
     assert has_fulltext(store.engine)   # FTS5 on SQLite, a GIN index of tsvectors on PostgreSQL
+
+
+def test_the_change_marker_moves_with_every_commit_and_only_then(store: Store, doc: Document) -> None:
+    from rivalwatch.store.dialect import change_marker
+    marker = change_marker(store.engine)
+    assert marker is not None
+    before = marker()
+    store.counts()
+    assert marker() == before           # reads change nothing
+    store.add_document(doc)
+    assert marker() != before           # a commit does (the web cache starts afresh)

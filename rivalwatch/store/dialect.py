@@ -6,15 +6,16 @@ default, a file) and PostgreSQL.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Hashable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
 
-__all__ = ["to_url", "configure", "insert_ignore", "schema_lock", "upsert"]
+__all__ = ["to_url", "configure", "change_marker", "insert_ignore", "schema_lock", "upsert"]
 
 
 def to_url(url_or_path: str | Path) -> str:
@@ -49,6 +50,33 @@ def schema_lock(engine: Engine) -> Iterator[None]:
             yield
         finally:
             conn.exec_driver_sql(f"SELECT pg_advisory_unlock({SCHEMA_LOCK})")
+
+
+def change_marker(engine: Engine) -> Callable[[], Hashable] | None:
+    """A function whose answer changes whenever the database does (a commit by any process): the
+    SQLite file's and its write-ahead log's size and modification time, PostgreSQL's write-ahead log
+    position (any write to the server moves it: more changes than needed, never fewer); None for
+    an in-memory SQLite or another database."""
+    if engine.dialect.name == "postgresql":
+        def wal_position() -> Hashable:
+            with engine.connect() as conn:
+                return conn.exec_driver_sql("SELECT pg_current_wal_lsn()::text").scalar()
+        return wal_position
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return None
+    files = (Path(database), Path(database + "-wal"))
+
+    def file_stamps() -> Hashable:
+        out: list[int] = []
+        for path in files:
+            try:
+                st = os.stat(path)
+                out += [st.st_size, st.st_mtime_ns]
+            except FileNotFoundError:
+                out += [-1, -1]
+        return tuple(out)
+    return file_stamps
 
 
 WRITER = {"rivalwatch_writes": True}  # the execution option of `Store.writer`

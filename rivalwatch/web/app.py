@@ -30,7 +30,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,6 +38,7 @@ from ..errors import (
     AuthError, ConflictError, ForbiddenError, GoldFormatError, IngestError, KnowledgeError, NotFoundError,
     QueryError, RivalWatchError, StoreError,
 )
+from ..store.dialect import change_marker
 from ..store.upkeep import refresh_statistics
 from . import pages, routes
 from .cache import ResponseCache
@@ -145,13 +145,6 @@ class Guard:
         await app(scope, receive, with_headers)
 
 
-def _db_file(workspace: Workspace) -> Path | None:
-    url = make_url(workspace.store.url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
-
-
 def create_app(
     db: str | Path, *, extra_actors: str | Path | None = None, public_reads: bool = False, cache: bool = True,
     max_body: int = MAX_BODY, workspace: Workspace | None = None,
@@ -182,7 +175,7 @@ def create_app(
     )
     app.state.workspace = ws
     app.state.public_reads = public_reads
-    app.state.cache = ResponseCache(_db_file(ws) if cache else None)
+    app.state.cache = ResponseCache(change_marker(ws.store.engine) if cache else None)
     app.add_middleware(Guard, max_body=max_body)
 
     @app.exception_handler(RivalWatchError)

@@ -2,41 +2,42 @@
 
 Reads are the same for every viewer, so an answer is keyed by the route's path and
 its sorted query parameters and kept as the bytes sent. The database's generation
-is the size and modification time of the SQLite file and its write-ahead log: any
+(`store.dialect.change_marker`: the size and modification time of the SQLite file
+and its write-ahead log, PostgreSQL's write-ahead log position) changes with any
 commit, by this server or by a CLI command in another process (ingest,
-reextract), changes it, and the next request starts from an empty cache. This
-server's own writes also call `clear()`. Other databases are not cached.
+reextract), and the next request starts from an empty cache. This server's own
+writes also call `clear()`. A database with no marker is not cached.
 
 Concurrent requests for the same missing key compute it once (the others wait).
 Checked tokens are remembered the same way (`token`), so a token revoked by the
 CLI stops working at the next request, without a database query per request.
 
 Example:
-    cache = ResponseCache(db_file=Path("rivalwatch.db"))
+    cache = ResponseCache(change_marker(store.engine))
     body = cache.get("/api/dyads/ISKP/TTP?by=quarter", lambda: json_bytes(ws.dyad("ISKP", "TTP").as_dict()))
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 __all__ = ["ResponseCache"]
 
 
 class ResponseCache:
-    """LRU of response bodies, bounded by entries and bytes; disabled when `db_file` is None."""
+    """LRU of response bodies, bounded by entries and bytes; disabled when `generation` is None (a
+    function whose answer changes whenever the database does)."""
 
-    def __init__(self, db_file: Path | None, *, max_entries: int = 2048, max_bytes: int = 256 * 1024 * 1024) -> None:
-        self.db_file = db_file
+    def __init__(self, generation: Callable[[], Hashable] | None, *, max_entries: int = 2048,
+                 max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.generation = generation
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._entries: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
-        self._generation: tuple[int, ...] | None = None
+        self._generation: Hashable | None = None
         self._lock = threading.Lock()
         self._computing: dict[str, threading.Lock] = {}
         self._tokens: dict[str, Any] = {}
@@ -44,18 +45,11 @@ class ResponseCache:
 
     @property
     def enabled(self) -> bool:
-        return self.db_file is not None
+        return self.generation is not None
 
-    def _current_generation(self) -> tuple[int, ...]:
-        assert self.db_file is not None
-        out: list[int] = []
-        for path in (self.db_file, self.db_file.with_name(self.db_file.name + "-wal")):
-            try:
-                st = os.stat(path)
-                out += [st.st_size, st.st_mtime_ns]
-            except FileNotFoundError:
-                out += [-1, -1]
-        return tuple(out)
+    def _current_generation(self) -> Hashable:
+        assert self.generation is not None
+        return self.generation()
 
     def clear(self) -> None:
         """Forget every answer (after a write)."""
@@ -65,7 +59,7 @@ class ResponseCache:
             self._size = 0
             self._generation = None
 
-    def _refresh(self, generation: tuple[int, ...]) -> None:
+    def _refresh(self, generation: Hashable) -> None:
         """Start afresh when the database changed (called holding the lock)."""
         if generation != self._generation:
             self._entries.clear()
