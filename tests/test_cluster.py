@@ -57,3 +57,37 @@ def test_a_worker_lost_mid_run_loses_no_document() -> None:
         got += list(results)
         assert victim not in client.scheduler_info()["workers"]   # it really died
     assert [(e.doc_id, [(r.source, r.type, r.target) for r in e.relations]) for e in got] == expected
+
+
+def test_a_client_killed_mid_run_leaves_no_worker_and_the_rerun_completes(tmp_path: Path, corpus: Path) -> None:
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "rivalwatch", "--db", str(db), "--cluster", "local:2", "ingest", str(corpus)]
+    client = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    stored = 0
+    while stored < 3 and time.monotonic() < deadline and client.poll() is None:
+        time.sleep(0.1)
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as conn:
+                    stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass   # the tables are not made yet
+    os.kill(client.pid, signal.SIGKILL)   # the documents are in; their extraction is under way or done
+    client.wait(timeout=30)
+    time.sleep(2)
+    leftover = subprocess.run(["pgrep", "-s", str(client.pid)], capture_output=True, text=True).stdout.split()
+    assert leftover == []                   # the cluster's workers went with their client
+    run = runner_for(db)
+    again = run("--cluster", "local:2", "ingest", corpus, "--format", "json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["added"] == 0
+    one = runner_for(tmp_path / "one.db")
+    one("ingest", corpus)
+    assert _relations(run) == _relations(one)   # every relation once, the same as an uninterrupted run
