@@ -653,3 +653,22 @@ def test_no_name_ends_in_a_lowercase_word(extract: Extract) -> None:
 def test_the_model_relates_no_pair_with_no_word_between_them(extract: Extract) -> None:
     result = extract("The feud between ISKP and TTP grew louder in 2024.")
     assert not {r for r in result.relations if {r.source, r.target} == {"ISKP", "TTP"}}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ISKP claimed responsibility for a suicide bombing that killed a Taliban governor in Balkh.",
+     ("ISKP", "ASSAULT", "TALIBAN", "alleged")),
+    ("Al-Shabaab claimed the car bomb that killed six Kenyan soldiers in Lamu.", ("SHABAAB", "ASSAULT", "KENYA", "alleged")),
+    ("JNIM was blamed for the ambush on Burkinabe troops.", ("JNIM", "ASSAULT", "BURKINA_FASO", "alleged")),
+    ("Lashkar-e-Jhangvi has not been implicated in attacks on Iranian diplomats.",
+     ("LEJ", "ASSAULT", "IRAN", "negated")),
+])
+def test_event_reports_claimed_blamed_and_not_implicated(extract: Extract, text: str, expected: tuple) -> None:
+    source, rtype, target, modality = expected
+    found = {(r.source, r.type, r.target): r.modality for r in extract(text).relations if r.type == rtype}
+    assert found.get((source, rtype, target)) == modality, found
+
+
+def test_the_owner_of_a_place_is_no_target(extract: Extract) -> None:
+    result = extract("The Islamic State claimed a bombing that killed the governor of Afghanistan's Balkh province.")
+    assert "AFGHANISTAN" not in {r.target for r in result.relations}

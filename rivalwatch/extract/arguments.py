@@ -2,14 +2,14 @@
 phrase, the subject of a clause (climbing through governing clauses), the patient
 of a passive, objects of prepositions, and last-resort targets.
 
-`ArgumentFinder` is a mixin of `RelationFinder`; it reads the attributes
-`location_preps`, `modality`, `adjective_owner`, `naming_verbs` and `_anti_starts` set there.
+`ArgumentFinder` is a mixin of `RelationFinder`; it reads the attributes `location_preps`,
+`place_nouns`, `modality`, `adjective_owner`, `naming_verbs` and `_anti_starts` set there.
 """
 from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from .modality import noun_clause, opens_phrase
+from .modality import claim_holder, noun_clause, opens_phrase
 
 # Dependency links we may follow down from an argument head to the actor names in it.
 NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
@@ -44,9 +44,10 @@ class ArgumentFinder:
             named_itself = described or any(
                 (c.dep_ == "appos" or (c.dep_ == "acl" and c.lemma_.lower() in self.naming_verbs))
                 and any(t.i in mentions for t in c.subtree) for c in token.children)
+            place = token.lemma_.lower() in self.place_nouns  # "Afghanistan's Balkh province" is where, not who
             for child in token.children:
                 if child.dep_ in NP_LINKS:
-                    if not ((examples or named_itself) and child.dep_ in ("poss", "compound", "amod", "nmod")):
+                    if not ((examples or named_itself or place) and child.dep_ in ("poss", "compound", "amod", "nmod")):
                         stack.append((child, False))
                 elif child.dep_ == "acl" and child.lemma_.lower() in self.naming_verbs:
                     stack.extend((g, False) for c in child.children if c.dep_ in ("prep", "oprd")
@@ -110,9 +111,17 @@ class ArgumentFinder:
         return self._names_under(subject, mentions) if subject is not None else []
 
     def _subject(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
-        """Actors that are the subject of `verb` (see `_subject_token`)."""
+        """Actors that are the subject of `verb` (see `_subject_token`); for an act whose subject
+        is a claimed act ("IS claimed the bombing that killed ..."), who claimed it."""
         subject = self._subject_token(verb, mentions)
-        return self._names_under(subject, mentions) if subject is not None else []
+        if subject is None:
+            return []
+        found = self._names_under(subject, mentions)
+        if not found and subject.pos_ == "NOUN" and verb.dep_ == "relcl" and verb.head.i == subject.i:
+            holder = claim_holder(subject, self.modality)
+            if holder is not None and holder.pos_ == "VERB":
+                found = self._names_under(self._subject_token(holder, mentions) or holder, mentions)
+        return found
 
     def _prep_objects(self, token: Token, preps: frozenset[str], mentions: dict[int, Span]) -> list[str]:
         found: list[str] = []
@@ -155,7 +164,11 @@ class ArgumentFinder:
         return False
 
     def _is_place(self, span: Span) -> bool:
-        """Is the mention (or the noun it modifies) the object of "in", "across", "under"...?"""
+        """Is the mention (or the noun it modifies) the object of "in", "across", "under"..., or the owner
+        of a place ("Afghanistan's Balkh province")?"""
+        root = span.root
+        if root.dep_ in ("poss", "compound") and root.head.lemma_.lower() in self.place_nouns:
+            return True
         return self._np_head(span).head.lower_ in self.location_preps
 
     @staticmethod

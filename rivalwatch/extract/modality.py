@@ -59,13 +59,25 @@ class ModalityCues:
 
 
 def claimed(cue: Token, cues: ModalityCues) -> bool:
-    """Is the act one a group claims ("IS claimed the bombing", "claimed responsibility for the attack")?
-    A claim names who attacked, as that group's word."""
+    """Is the act one a group claims ("IS claimed the bombing", "claimed responsibility for the attack",
+    "claimed the bombing that killed ...")? A claim names who attacked, as that group's word."""
+    if cue.dep_ == "relcl" and cue.head.i != cue.i:
+        cue = cue.head  # "the bombing that killed the governor": what is claimed is the bombing
     if cue.dep_ == "dobj" and cue.head.lemma_.lower() in cues.claim_verbs:
         return True
-    holder = cue.head.head if cue.dep_ == "pobj" and cue.head.lower_ == "for" else None
-    return holder is not None and holder.lemma_.lower() in ("responsibility", "credit") and (
-        holder.head.lemma_.lower() in cues.claim_verbs or holder.dep_ in ("nsubj", "nsubjpass"))
+    return claim_holder(cue, cues) is not None
+
+
+def claim_holder(noun: Token, cues: ModalityCues) -> Token | None:
+    """The claim verb whose object holds `noun` ("claimed [responsibility for] the bombing"), if any."""
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in cues.claim_verbs:
+        return noun.head
+    holder = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "for" else None
+    if holder is None or holder.lemma_.lower() not in ("responsibility", "credit"):
+        return None
+    if holder.dep_ == "dobj" and holder.head.lemma_.lower() in cues.claim_verbs:
+        return holder.head
+    return holder if holder.dep_ in ("nsubj", "nsubjpass") else None
 
 
 MAX_SPEAKER_WORDS = 5  # "...: Russian official", "...: state media", "...: sources close to the group"
@@ -185,7 +197,8 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         if lemma in cues.hypothetical_verbs and token.pos_ == "VERB" and link in ("xcomp", "ccomp", "dobj", "prep", "pcomp", "advcl"):
             return "hypothetical"
         if lemma in cues.alleged_verbs and token.pos_ == "VERB" and link in ("ccomp", "prep", "pcomp", "xcomp", "advcl"):
-            return "alleged"
+            # "has not been implicated in attacks on ...": not even alleged
+            return "negated" if any(c.dep_ == "neg" for c in token.children) else "alleged"
         if own_clause and link != "conj":
             continue
         marker = _own_marker(token, cues, negation=link != "conj")

@@ -85,6 +85,7 @@ class RelationFinder(ArgumentFinder):
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
         self.symmetric = frozenset(cues.get("symmetric_types", []))
         self.location_preps = frozenset(cues.get("location_preps", []))
+        self.place_nouns = frozenset(cues.get("place_nouns", []))
         self.modality = ModalityCues.from_knowledge(kb.modality_cues)
         self._anti_starts: set[int] = set()
         self._recent_pair: tuple[str, ...] = ()
