@@ -123,3 +123,44 @@ def test_relations_of_a_near_duplicate_are_not_counted_again(reposted: Path, cli
     report = _json(cli("languages", "--format", "json"))
     assert report["totals"]["relations"] == kept
     assert report["totals"]["near_duplicates"] == 1
+
+
+def test_hashed_shingles_give_the_same_jaccard() -> None:
+    from rivalwatch.ingest.near_duplicates import hashed, hashed_jaccard
+    a, b = shingles(STATEMENT), shingles(REPOST)
+    assert round(hashed_jaccard(hashed(a), hashed(b)), 4) == round(jaccard(a, b), 4)
+    assert hashed_jaccard(hashed(a), hashed(shingles(OTHER))) < 0.1
+
+
+def test_a_repost_is_checked_on_stored_shingles_not_on_reread_text(db_path: Path) -> None:
+    from rivalwatch.ingest import make_document
+    store = Store(db_path)
+    try:
+        first = make_document(STATEMENT, source="site-a.txt")
+        store.add_documents([first])
+        with store.engine.begin() as conn:   # the stored text changes behind the index's back
+            conn.execute(s.documents.update().where(s.documents.c.id == first.id).values(text=OTHER))
+        store.add_documents([make_document(REPOST, source="channel.txt")])
+        with store.engine.connect() as conn:
+            links = conn.execute(select(s.document_links.c.duplicate_of)).scalars().all()
+            kept = conn.scalar(select(func.count()).select_from(s.document_shingles))
+        assert links == [first.id] and kept == 2   # matched on what was indexed, both indexed
+    finally:
+        store.close()
+
+
+def test_a_store_from_before_stored_shingles_is_shingled_once(db_path: Path) -> None:
+    from rivalwatch.ingest import make_document
+    store = Store(db_path)
+    try:
+        first = make_document(STATEMENT, source="site-a.txt")
+        store.add_documents([first])
+        with store.engine.begin() as conn:
+            conn.execute(s.document_shingles.delete())
+        store.add_documents([make_document(REPOST, source="channel.txt")])
+        with store.engine.connect() as conn:
+            links = conn.execute(select(s.document_links.c.duplicate_of)).scalars().all()
+            kept = set(conn.execute(select(s.document_shingles.c.doc_id)).scalars())
+        assert links == [first.id] and first.id in kept
+    finally:
+        store.close()

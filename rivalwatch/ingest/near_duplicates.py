@@ -23,7 +23,7 @@ import numpy as np
 
 from ..knowledge.ingest_rules import DuplicateRules, load_duplicate_rules
 
-__all__ = ["shingles", "signature", "band_keys", "jaccard", "is_near_duplicate"]
+__all__ = ["shingles", "signature", "band_keys", "jaccard", "hashed", "hashed_jaccard", "is_near_duplicate"]
 
 _LINKS = re.compile(r"https?://\S+|www\.\S+|t\.me/\S+", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
@@ -95,6 +95,19 @@ def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
     """|A & B| / |A | B| of two shingle sets (0 when both are empty)."""
     union = len(first | second)
     return len(first & second) / union if union else 0.0
+
+
+def hashed(items: frozenset[str]) -> bytes:
+    """A shingle set as its sorted distinct 32-bit hashes (what the store keeps of each text)."""
+    return np.unique(_hash32(items).astype(np.uint32)).tobytes()
+
+
+def hashed_jaccard(first: bytes, second: bytes) -> float:
+    """`jaccard` of two shingle sets from their `hashed` forms (equal but for 32-bit hash collisions)."""
+    a, b = np.frombuffer(first, dtype=np.uint32), np.frombuffer(second, dtype=np.uint32)
+    common = np.intersect1d(a, b, assume_unique=True).size
+    union = a.size + b.size - common
+    return common / union if union else 0.0
 
 
 def is_near_duplicate(first: str, second: str, *, rules: DuplicateRules | None = None) -> bool:

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from sqlalchemy import delete, exists, select
 from sqlalchemy.engine import Connection
 
-from ..ingest.near_duplicates import band_keys, jaccard, shingles
+from ..ingest.near_duplicates import band_keys, hashed, hashed_jaccard, shingles
 from ..knowledge.ingest_rules import load_duplicate_rules
 from ..models import Document
 from . import schema as s
-from .dialect import insert_ignore
+from .dialect import insert_ignore, upsert
 
 if TYPE_CHECKING:
     from .db import Store
@@ -94,9 +94,11 @@ def link_documents(conn: Connection, documents: Sequence[Document]) -> int:
     """Index documents by band key and link each near-duplicate to the first copy; returns how many were linked.
 
     Documents are handled in order, so a later one in the same batch can match an earlier one.
+    Candidates are compared by their stored shingle hashes (`document_shingles`); a candidate
+    stored before those existed is shingled once from its text, and its hashes kept.
     """
     rules = load_duplicate_rules()
-    b, d = s.document_bands, s.documents
+    b, h = s.document_bands, s.document_shingles
     linked = 0
     now = _now()
     for document in documents:
@@ -104,17 +106,16 @@ def link_documents(conn: Connection, documents: Sequence[Document]) -> int:
         keys = band_keys(own, rules=rules)
         if not keys:
             continue
+        own_hashes = hashed(own)
         shared: dict[str, int] = {}
         for doc_id in conn.scalars(select(b.c.doc_id).where(b.c.key.in_(sorted(keys)), b.c.doc_id != document.id)):
             shared[doc_id] = shared.get(doc_id, 0) + 1
         candidates = sorted(shared, key=lambda i: (-shared[i], i))[:MAX_CANDIDATES]
         best, best_score = None, 0.0
-        if candidates:
-            texts = dict(conn.execute(select(d.c.id, d.c.text).where(d.c.id.in_(candidates))).all())
-            for doc_id in candidates:
-                score = jaccard(own, shingles(texts.get(doc_id, ""), rules=rules))
-                if score > best_score:
-                    best, best_score = doc_id, score
+        for doc_id, their in _shingle_hashes(conn, candidates, rules).items():
+            score = hashed_jaccard(own_hashes, their)
+            if score > best_score:
+                best, best_score = doc_id, score
         if best is not None and best_score >= rules.threshold:
             root = _root(conn, best)
             if root != document.id:
@@ -123,7 +124,22 @@ def link_documents(conn: Connection, documents: Sequence[Document]) -> int:
                     doc_id=document.id, duplicate_of=root, similarity=round(best_score, 4), linked_at=now))
                 linked += 1
         insert_ignore(conn, b, [{"doc_id": document.id, "key": key} for key in sorted(keys)], keys=["doc_id", "key"])
+        upsert(conn, h, [{"doc_id": document.id, "hashes": own_hashes}], keys=["doc_id"], update=["hashes"])
     return linked
+
+
+def _shingle_hashes(conn: Connection, doc_ids: Sequence[str], rules: Any) -> dict[str, bytes]:
+    """The stored shingle hashes of `doc_ids`, in their order; those missing are made from the texts once."""
+    h, d = s.document_shingles, s.documents
+    found = dict(conn.execute(select(h.c.doc_id, h.c.hashes).where(h.c.doc_id.in_(doc_ids))).all()) if doc_ids else {}
+    missing = [i for i in doc_ids if i not in found]
+    if missing:
+        made = {doc_id: hashed(shingles(text, rules=rules))
+                for doc_id, text in conn.execute(select(d.c.id, d.c.text).where(d.c.id.in_(missing))).all()}
+        if made:
+            upsert(conn, h, [{"doc_id": k, "hashes": v} for k, v in sorted(made.items())], keys=["doc_id"], update=["hashes"])
+        found.update(made)
+    return {i: bytes(found[i]) for i in doc_ids if i in found}
 
 
 def unlink_documents(conn: Connection, doc_ids: Iterable[str]) -> None:
@@ -132,6 +148,7 @@ def unlink_documents(conn: Connection, doc_ids: Iterable[str]) -> None:
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i:i + _CHUNK]
         conn.execute(delete(s.document_bands).where(s.document_bands.c.doc_id.in_(chunk)))
+        conn.execute(delete(s.document_shingles).where(s.document_shingles.c.doc_id.in_(chunk)))
         conn.execute(delete(s.document_links).where(s.document_links.c.doc_id.in_(chunk)))
 
 

@@ -8,7 +8,7 @@ sit side by side for comparison.
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+    JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
     PrimaryKeyConstraint, String, Table, Text, UniqueConstraint,
 )
 
@@ -300,6 +300,14 @@ document_bands = Table(
     Column("key", String(32), nullable=False),
     PrimaryKeyConstraint("doc_id", "key"),
     Index("ix_document_bands_key", "key"),
+)
+
+# Each banded document's word shingles as sorted 32-bit hashes (ingest/near_duplicates.py `hashed`):
+# a new text is checked against its candidates without re-reading and re-shingling their texts.
+document_shingles = Table(
+    "document_shingles", metadata,
+    Column("doc_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("hashes", LargeBinary, nullable=False),
 )
 
 # Other places the exact same text was seen (another site, a forward on another
