@@ -120,7 +120,7 @@ class ArgumentFinder:
         if not found and subject.pos_ == "NOUN" and verb.dep_ == "relcl" and verb.head.i == subject.i:
             holder = claim_holder(subject, self.modality)
             if holder is not None and holder.pos_ == "VERB":
-                found = self._names_under(self._subject_token(holder, mentions) or holder, mentions)
+                found = self._subject(holder, mentions)
         return found
 
     def _prep_objects(self, token: Token, preps: frozenset[str], mentions: dict[int, Span]) -> list[str]:

@@ -212,8 +212,8 @@ class Coreference:
                 i += max(n, 1)
             subject = subjects[0][1] if subjects else None
             continued = next((a for start, a in groups if start in resolved_starts), None)
-            in_subject = next((a for start, a in groups if self._within_subject(doc[start])), None)
-            focus = subject or continued or in_subject or (groups[-1][1] if groups else focus)
+            inside_subject = next((a for start, a in groups if self._within_subject(doc[start])), None)
+            focus = subject or continued or inside_subject or (groups[-1][1] if groups else focus)
             previous_subject = subject
         doc.user_data[FOCUS_KEY] = focus_at
         resolved += self._state_forces(doc)

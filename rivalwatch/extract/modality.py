@@ -63,19 +63,19 @@ def claimed(cue: Token, cues: ModalityCues) -> bool:
     "claimed the bombing that killed ...")? A claim names who attacked, as that group's word."""
     if cue.dep_ == "relcl" and cue.head.i != cue.i:
         cue = cue.head  # "the bombing that killed the governor": what is claimed is the bombing
-    if cue.dep_ == "dobj" and cue.head.lemma_.lower() in cues.claim_verbs:
-        return True
     return claim_holder(cue, cues) is not None
 
 
 def claim_holder(noun: Token, cues: ModalityCues) -> Token | None:
-    """The claim verb whose object holds `noun` ("claimed [responsibility for] the bombing"), if any."""
+    """What claims `noun`: the claim verb whose object it is ("claimed the bombing") or whose
+    "responsibility for" holds it, or that "responsibility" itself when it is a subject
+    ("responsibility for the attack lay with ..."); None when nothing claims it."""
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in cues.claim_verbs:
         return noun.head
     holder = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "for" else None
     if holder is None or holder.lemma_.lower() not in ("responsibility", "credit"):
         return None
-    if holder.dep_ == "dobj" and holder.head.lemma_.lower() in cues.claim_verbs:
+    if holder.head.lemma_.lower() in cues.claim_verbs:
         return holder.head
     return holder if holder.dep_ in ("nsubj", "nsubjpass") else None
 

@@ -114,6 +114,9 @@ class RelationFinder(ArgumentFinder):
         `focus` is the group the text is about; a noun cue with a target but no
         source of its own ("Increasing attacks against NGOs") is attributed to it.
         """
+        # who is said to act in the cue's reported clauses ("warned that it would ...", "warned that ISKP could ...")
+        reported = [self._subject(c, mentions) for c in token.children if c.dep_ == "ccomp"] \
+            if cue.part == "verb" and cue.type in self.xcomp_targets else []
         if cue.part == "verb":
             passive = [c for c in token.children if c.dep_ == "nsubjpass"]
             if passive:
@@ -135,10 +138,10 @@ class RelationFinder(ArgumentFinder):
                 if not targets and cue.type in self.xcomp_targets:  # "threatened to attack the Taliban"
                     for comp in (c for c in token.children if c.dep_ == "xcomp"):
                         targets += [n for c in comp.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
-                    for comp in (c for c in token.children if c.dep_ == "ccomp"):
+                    for comp, said in zip((c for c in token.children if c.dep_ == "ccomp"), reported):
                         # "Israel warned that it would not tolerate any threat from Hezbollah": what the
                         # source says it will do itself names the one threatened
-                        if sources and set(self._subject(comp, mentions)) & set(sources):
+                        if sources and set(said) & set(sources):
                             named = {mentions[t.i].start: mentions[t.i].label_ for t in comp.subtree if t.i in mentions}
                             targets += [named[i] for i in sorted(named) if named[i] not in sources]
             confidence = 0.75
@@ -191,8 +194,7 @@ class RelationFinder(ArgumentFinder):
             sources, confidence = [focus], 0.4
         if any(c.dep_ in OBJECTS and c.lower_ in REFLEXIVES for c in token.children):
             return  # "killed himself": no one else is the target
-        if sources and not targets and cue.part == "verb" and cue.type in self.xcomp_targets and any(
-                set(self._subject(c, mentions)) - set(sources) for c in token.children if c.dep_ == "ccomp"):
+        if sources and not targets and any(set(said) - set(sources) for said in reported):
             return  # "the UN warned that ISKP could attack": a warning of what another may do threatens no one
         if sources and not targets:
             targets = self._loose_targets(token, mentions, hostile_only=cue.type in self.cooperative)

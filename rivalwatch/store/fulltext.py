@@ -120,8 +120,8 @@ def pg_query(user_text: str) -> ColumnElement[Any]:
         term = phrase if phrase else word
         if phrase:
             parts.append(func.phraseto_tsquery(_PG_CONFIG, term))
-        elif term.endswith("*") and re.sub(r"\W+", "", term):
-            parts.append(func.to_tsquery(_PG_CONFIG, re.sub(r"\W+", "", term).lower() + ":*"))
+        elif term.endswith("*") and (prefix := re.sub(r"\W+", "", term)):
+            parts.append(func.to_tsquery(_PG_CONFIG, prefix.lower() + ":*"))
         elif term.strip():
             parts.append(func.plainto_tsquery(_PG_CONFIG, term))
     if not parts:

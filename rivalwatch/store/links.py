@@ -110,8 +110,8 @@ def link_documents(conn: Connection, documents: Sequence[Document]) -> int:
         own_hashes = hashed(own)
         shared = func.count().label("shared")  # the documents sharing the most band keys, counted in the database
         candidates = list(conn.scalars(
-            select(b.c.doc_id).where(b.c.key.in_(sorted(keys)), b.c.doc_id != document.id, canonical_only(b.c.doc_id))
-            .group_by(b.c.doc_id).order_by(shared.desc(), b.c.doc_id).limit(MAX_CANDIDATES).add_columns(shared)))
+            select(b.c.doc_id, shared).where(b.c.key.in_(sorted(keys)), b.c.doc_id != document.id, canonical_only(b.c.doc_id))
+            .group_by(b.c.doc_id).order_by(shared.desc(), b.c.doc_id).limit(MAX_CANDIDATES)))
         best, best_score = None, 0.0
         for doc_id, their in _shingle_hashes(conn, candidates, rules).items():
             score = hashed_jaccard(own_hashes, their)
