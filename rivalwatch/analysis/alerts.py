@@ -31,7 +31,7 @@ covering index `ix_relations_dyad_events`; only the alerts come back to Python.
 Scores are ranked by their square (SQL needs no square root).
 
 Example:
-    report = find_alerts(store, version="rw-extract-5", hostility=load_hostility(),
+    report = find_alerts(store, version="rw-extract-6", hostility=load_hostility(),
                          settings=load_settings(), by="quarter", since="2024")
     [(a.source, a.target, a.period, a.kinds) for a in report.alerts]
 """

@@ -28,7 +28,7 @@ All grouping happens in SQL (`GROUP BY` on the covering index
 `ix_relations_dyad_events`); Python only arranges the events of one pair.
 
 Example:
-    timeline = dyad_timeline(store, "ISKP", "TTP", version="rw-extract-5", hostility=load_hostility())
+    timeline = dyad_timeline(store, "ISKP", "TTP", version="rw-extract-6", hostility=load_hostility())
     [(p.label, p.directions["ISKP->TTP"].hostility) for p in timeline.periods]
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ counts documents, the near-duplicates among them, the mentions found and the
 relations (of one extractor version, near-duplicates not counted again).
 
 Example:
-    report = language_coverage(store, version="rw-extract-5", documents=True)
+    report = language_coverage(store, version="rw-extract-6", documents=True)
     [(r.name, r.analysis, r.documents, r.relations) for r in report.rows]
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 from ..models import Document, Extraction
 
 # Bump when extraction output changes: stored output of other versions is kept apart.
-VERSION = "rw-extract-5"
+VERSION = "rw-extract-6"
 
 
 def extract_documents(

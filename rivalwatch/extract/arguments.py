@@ -3,7 +3,7 @@ phrase, the subject of a clause (climbing through governing clauses), the patien
 of a passive, objects of prepositions, and last-resort targets.
 
 `ArgumentFinder` is a mixin of `RelationFinder`; it reads the attributes `location_preps`,
-`place_nouns`, `modality`, `adjective_owner`, `naming_verbs` and `_anti_starts` set there.
+`place_nouns`, `modality`, `adjective_owner`, `naming_verbs`, `member_links` and `_anti_starts` set there.
 """
 from __future__ import annotations
 
@@ -54,12 +54,25 @@ class ArgumentFinder:
                                  for g in ([c] if c.dep_ == "oprd" else c.children) if g.dep_ in ("pobj", "oprd"))
                 elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj")
+                elif child.dep_ == "prep" and child.lower_ in ("to", "with") and token.lemma_.lower() in self.member_links:
+                    stack.extend((g, False) for g in child.children if g.dep_ == "pobj")  # "gunmen loyal to X"
                 elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
                     stack.extend((g, False) for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children)
                                  if g.dep_ == "pobj")
                 elif child.dep_ == "acl" and child.lower_ in ("including",):
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj")
         return found
+
+    @staticmethod
+    def _reciprocal(verb: Token) -> bool:
+        """Is the verb's object "each other" or "one another" ("accused each other of", "attacked one
+        another's bases")?"""
+        for child in verb.children:
+            if child.dep_ in (*OBJECTS, "prep"):
+                for token in child.subtree:
+                    if token.lower_ in ("other", "another") and token.i > 0 and token.doc[token.i - 1].lower_ in ("each", "one"):
+                        return True
+        return False
 
     def _subject_token(self, verb: Token, mentions: dict[int, Span], depth: int = 0, *,
                        agent: bool = True) -> Token | None:

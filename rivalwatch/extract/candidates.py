@@ -47,7 +47,7 @@ def _is_place(span: Span, kb: KnowledgeBase, place_preps: frozenset[str], place_
     if actor is None or actor.kind != "state":
         return False
     head = span.root
-    if head.dep_ in ("poss", "compound") and head.head.lemma_.lower() in place_nouns:
+    if head.dep_ in ("poss", "compound", "amod") and head.head.lemma_.lower() in place_nouns:
         return True
     while head.dep_ in ("compound", "amod", "nmod", "conj") and head.head.i != head.i:
         head = head.head

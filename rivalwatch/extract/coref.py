@@ -223,8 +223,10 @@ class Coreference:
 
     def _state_forces(self, doc: Doc) -> list[Span]:
         """ "Soldiers", "government forces", "the authorities", "a military base" without a name of their
-        own are the state's the text is about: the state named in this or the sentence before, else the
-        state the document names most, else the country its places lie in."""
+        own are a state's: the one after "in" ("the junta in Mali"); else the text's main state (the one
+        it names most, else the country its places lie in) when this or the sentence before names it;
+        else the last state named there before them; else the main state. A foreign state named nearby
+        ("Turkey has sent observers, and government forces shelled ...") does not take the host's forces."""
         spans = list(doc.spans[SPAN_KEY])
         states = [s for s in spans if self._kind(s.label_) == "state"]
         counts: dict[str, int] = {}
@@ -248,9 +250,15 @@ class Coreference:
                 owned = any(c.i in taken or c.dep_ == "poss" for c in head.children if c.i < head.i) or \
                     any(c.dep_ == "prep" and c.lower_ in ("of", "loyal") for c in head.children) or \
                     any(c.dep_ == "amod" and c.lower_ == "loyal" for c in head.children)
+                where = [s for c in head.children if c.dep_ == "prep" and c.lower_ == "in"
+                         for s in states if c.i < s.start <= c.right_edge.i]  # "the junta in Mali"
                 if not owned:
                     before = [s for s in near if s.start < i] or near
-                    state = self.kb.state_of(before[-1].label_) if before else main
+                    named = {self.kb.state_of(s.label_) for s in near}
+                    if where:
+                        state = self.kb.state_of(where[-1].label_)
+                    else:
+                        state = main if main in named or not before else self.kb.state_of(before[-1].label_)
                     state = self.kb.government_of(state, doc.user_data.get(PUBLISHED_KEY))
                     out.append(Span(doc, i, i + length, label=state, span_id="coref"))
                 i += length

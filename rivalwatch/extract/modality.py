@@ -172,6 +172,8 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         return "alleged"
     token = cue
     for _ in range(8):
+        if _alleged_by_word_before(token, cues):
+            return "alleged"
         if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i:
             break
         # A clause with a subject of its own keeps its own auxiliaries and negation:
@@ -205,6 +207,21 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         if marker:
             return marker
     return "asserted"
+
+
+def _alleged_by_word_before(verb: Token, cues: ModalityCues) -> bool:
+    """ "critics allege that the authorities have tolerated ...": a clause opened by "that" right after
+    an alleging word is alleged, whatever the parser made of that word (here a noun under "in")."""
+    for _ in range(3):  # the clause's verb: "deals" -> "tolerated"
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "that" and c.i < verb.i), None)
+    if mark is None or mark.i == verb.sent.start:
+        return False
+    word = verb.doc[mark.i - 1]
+    # a verb or a noun that governs the clause ("reports that ... were denied") is read by the walk itself
+    return word.lemma_.lower() in cues.alleged_verbs and word.pos_ != "VERB" and verb.head.i != word.i
 
 
 def reporting_verb(cue: Token, cues: ModalityCues) -> Token | None:

@@ -78,8 +78,10 @@ class RelationFinder(ArgumentFinder):
         self.anti = frozenset(cues.get("anti_prefixes", []))
         self.pairs = PairPhrases(cues)
         self.naming_verbs = frozenset(cues.get("naming_verbs", []))
+        self.member_links = frozenset(cues.get("member_links", []))
         self.not_agent_verbs = frozenset(cues.get("not_agent_verbs", []))
         self.death_words = frozenset(cues.get("death_words", []))
+        self.receiver_verbs = frozenset(cues.get("receiver_verbs", []))
         self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
                                for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
@@ -181,6 +183,14 @@ class RelationFinder(ArgumentFinder):
                 targets = (self._prep_objects(governor, frozenset({"of"}), mentions) if governor.pos_ == "NOUN"
                            else self._patient(governor, mentions))
                 confidence = 0.5
+            received = next((h.head for h in holders if h.dep_ == "dobj" and h.head.lemma_.lower() in self.receiver_verbs), None)
+            if received is not None:
+                # "the Taliban faced a wave of bombings by ISKP": the subject received the act, and
+                # without a "by" nobody named did it ("ISKP suffered attacks")
+                targets = self._subject(received, mentions)
+                confidence = 0.55
+                if not sources:
+                    return
             if sources and not targets and phrase.dep_ not in SUBJECTS and (
                     cue.type in ("COERCE", "DEFECT") or in_passive):
                 # "losses due to persecution by X", "weakened by Taliban crackdowns",
@@ -194,6 +204,12 @@ class RelationFinder(ArgumentFinder):
             sources, confidence = [focus], 0.4
         if any(c.dep_ in OBJECTS and c.lower_ in REFLEXIVES for c in token.children):
             return  # "killed himself": no one else is the target
+        if cue.part == "verb" and not targets and len(set(sources)) >= 2 and self._reciprocal(token):
+            for source in dict.fromkeys(sources):  # "Hamas and Fatah accused each other": both ways
+                for target in dict.fromkeys(sources):
+                    if source != target:
+                        yield source, target, 0.6
+            return
         if sources and not targets and any(set(said) - set(sources) for said in reported):
             return  # "the UN warned that ISKP could attack": a warning of what another may do threatens no one
         if sources and not targets:
@@ -264,8 +280,10 @@ class RelationFinder(ArgumentFinder):
     # -- special constructions --------------------------------------------
     def _pair_subject(self, sent: Span, token: Token, recent: list[str], mentions: dict[int, Span]) -> list[str]:
         """The two parties of a symmetric relation: "a ceasefire between Israel and
-        Hezbollah", or "both groups clashed" (the two groups last in focus)."""
-        between = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        Hezbollah", "clashes broke out on Friday between X and Y" (the cue noun the subject of the
+        verb "between" hangs on), or "both groups clashed" (the two groups last in focus)."""
+        holders = [token, token.head] if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ == "NOUN" else [token]
+        between = next((c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "between"), None)
         if between is not None:
             named = [n for g in between.children if g.dep_ == "pobj" for n in self._names_under(g, mentions)]
             if len(named) >= 2:
@@ -365,10 +383,13 @@ class RelationFinder(ArgumentFinder):
             modality = modality_of(token, self.modality)
             if modality == "alleged":
                 confidence *= 0.8
+            severed = rtype in self.denied_is_reject and token.dep_ == "dobj" and \
+                token.head.lemma_.lower() in self.severing_verbs and modality_of(token.head, self.modality) == "asserted"
+            if severed:
+                modality = "negated"  # "broke off diplomatic relations", "suspended the talks": the tie is over
             if said_by_source and rtype in self.denied_is_reject and modality == "negated" and (any(
                 c.dep_ == "det" and c.lower_ in self.modality.negation_words for c in token.children
-            ) or (token.dep_ == "dobj" and token.head.lemma_.lower() in self.severing_verbs
-                  and modality_of(token.head, self.modality) == "asserted")):
+            ) or severed):
                 # "the TTP has no affiliations with ISKP", "ISKP severed ties with the TTP" disavow a tie: REJECT.
                 keep(source, "REJECT", target, "asserted", token, 0.6)
             keep(source, rtype, target, modality, token, confidence)

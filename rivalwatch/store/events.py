@@ -8,7 +8,7 @@ Mapping Militants); their date is the row's date. Both are read at group level
 
 Example:
     add_imported(store, resolution.relations)
-    events(store, version="rw-extract-5", since="2024", until="2024")  # grouped by actor pair
+    events(store, version="rw-extract-6", since="2024", until="2024")  # grouped by actor pair
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ becomes a quoted string (a trailing `*` makes it a prefix), terms are ANDed, and
 
 Example:
     ensure_fulltext(store.engine)
-    total, hits = search_evidence(store.engine, 'denounced "suicide attack"', version="rw-extract-5", limit=10)
+    total, hits = search_evidence(store.engine, 'denounced "suicide attack"', version="rw-extract-6", limit=10)
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The filters of `Store.relations`, shared with `count_relations` so a page and its total agree.
 
 Example:
-    count_relations(store, source="ISKP", type="ACCUSE", version="rw-extract-5")
+    count_relations(store, source="ISKP", type="ACCUSE", version="rw-extract-6")
 """
 from __future__ import annotations
 
