@@ -712,6 +712,9 @@ def test_a_that_clause_after_allege_is_alleged_however_allege_is_parsed() -> Non
     ("The TTP and ISKP have attacked each other's commanders.", {("TTP", "ASSAULT", "ISKP"), ("ISKP", "ASSAULT", "TTP")}),
     # members described by whom they belong to
     ("Gunmen loyal to the Islamic State killed three Taliban fighters.", {("IS", "ASSAULT", "TALIBAN")}),
+    # an act of a suspect or of whoever is "responsible for" it; "the bombing of X" hits X; "help" supports
+    ("ISWAP is responsible for most attacks on Nigerian troops.", {("ISWAP", "ASSAULT", "NIGERIA")}),
+    ("Rwanda deployed troops to help Mozambique fight the insurgents.", {("RWANDA", "SUPPORT", "MOZAMBIQUE")}),
     # ending a tie named without "with"
     ("Colombia and Venezuela broke off diplomatic relations in 2019.",
      {("COLOMBIA", "REJECT", "VENEZUELA"), ("VENEZUELA", "REJECT", "COLOMBIA")}),
@@ -723,3 +726,10 @@ def test_constructions_beyond_the_cue_word(extract: Extract, text: str, expected
 
 def test_a_receiving_verb_without_an_actor_of_the_act_gives_no_relation(extract: Extract) -> None:
     assert not [r for r in extract("ISKP suffered a wave of bombings in Kabul.").relations if r.type == "ASSAULT"]
+
+
+@pytest.mark.parametrize("text", ["ISKP was suspected of the bombing of a Taliban checkpoint.",
+                                  "ISKP was believed responsible for the killing of ten Taliban fighters."])
+def test_a_suspect_of_an_act_is_alleged_to_have_done_it(extract: Extract, text: str) -> None:
+    assert {(r.source, r.type, r.target, r.modality) for r in extract(text).relations} == \
+        {("ISKP", "ASSAULT", "TALIBAN", "alleged")}

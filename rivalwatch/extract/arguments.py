@@ -14,7 +14,7 @@ from .modality import claim_holder, noun_clause, opens_phrase
 # Dependency links we may follow down from an argument head to the actor names in it.
 NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
 CLIMB_LINKS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "relcl", "ccomp", "prep", "pobj", "dobj",
-                         "appos", "attr", "compound", "npadvmod", "amod", "acomp", "agent"})
+                         "appos", "attr", "compound", "npadvmod", "amod", "acomp", "oprd", "agent"})
 OBJECTS = ("dobj", "dative", "attr", "oprd")
 BY = frozenset({"by"})
 

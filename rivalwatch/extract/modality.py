@@ -13,6 +13,8 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+# How a clause hangs under an alleging verb that makes it alleged ("was believed responsible for": oprd).
+ALLEGED_LINKS = frozenset({"ccomp", "prep", "pcomp", "xcomp", "advcl", "oprd"})
 CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj", "acl",
                           "relcl", "conj", "attr", "oprd", "nsubj", "nsubjpass", "compound",
                           "amod", "nmod", "appos", "npadvmod", "acomp"})
@@ -198,7 +200,7 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
             return "hypothetical"
         if lemma in cues.hypothetical_verbs and token.pos_ == "VERB" and link in ("xcomp", "ccomp", "dobj", "prep", "pcomp", "advcl"):
             return "hypothetical"
-        if lemma in cues.alleged_verbs and token.pos_ == "VERB" and link in ("ccomp", "prep", "pcomp", "xcomp", "advcl"):
+        if lemma in cues.alleged_verbs and token.pos_ == "VERB" and link in ALLEGED_LINKS:
             # "has not been implicated in attacks on ...": not even alleged
             return "negated" if any(c.dep_ == "neg" for c in token.children) else "alleged"
         if own_clause and link != "conj":
@@ -234,6 +236,6 @@ def reporting_verb(cue: Token, cues: ModalityCues) -> Token | None:
         if token.dep_ not in CLAUSE_LINKS or token.head.i == token.i:
             return None
         link, token = token.dep_, token.head
-        if token.lemma_.lower() in cues.alleged_verbs and token.pos_ == "VERB" and link in ("ccomp", "prep", "pcomp", "xcomp", "advcl"):
+        if token.lemma_.lower() in cues.alleged_verbs and token.pos_ == "VERB" and link in ALLEGED_LINKS:
             return token
     return None
