@@ -733,3 +733,17 @@ def test_a_receiving_verb_without_an_actor_of_the_act_gives_no_relation(extract:
 def test_a_suspect_of_an_act_is_alleged_to_have_done_it(extract: Extract, text: str) -> None:
     assert {(r.source, r.type, r.target, r.modality) for r in extract(text).relations} == \
         {("ISKP", "ASSAULT", "TALIBAN", "alleged")}
+
+
+def test_places_are_no_parties(extract: Extract) -> None:
+    result = extract("Boko Haram and ISWAP have fought for control of the Lake Chad islands, "
+                     "and ISWAP executed Boko Haram commanders captured in Sambisa.")
+    assert {m.actor_id for m in result.mentions} == {"BOKO_HARAM", "ISWAP"}
+    assert ("BOKO_HARAM", "FIGHT", "ISWAP") in {(r.source, r.type, r.target) for r in result.relations}
+
+
+def test_a_capital_as_a_party_names_its_state(extract: Extract) -> None:
+    assert [a for _, a in mention_ids(extract("Ankara condemned the raid, and Abu Dhabi funded the militia."))] \
+        == ["TURKEY", "UAE"]
+    result = extract("The Moro Islamic Liberation Front signed a peace agreement with Manila.")
+    assert ("MILF", "CONSULT", "PHILIPPINES") in {(r.source, r.type, r.target) for r in result.relations}

@@ -71,6 +71,8 @@ class ActorMatcher:
         self.naming = frozenset(tuple(p.lower().split()) for p in kb.relation_cues.get("naming_phrases", []))
         self.credit_words = frozenset(kb.relation_cues.get("credit_words", []))
         self.junk_words = frozenset(str(w).lower() for w in kb.relation_cues.get("not_actor_words", []))
+        self.place_preps = frozenset(kb.relation_cues.get("place_preps", []))
+        self.feature_words = frozenset(kb.relation_cues.get("feature_words", []))
         self.squashed: dict[str, str] = {}
         for actor in kb.actors.values():
             for alias in actor.aliases:
@@ -100,6 +102,7 @@ class ActorMatcher:
             if self._is_party(span)
         ]
         spans = filter_spans(spans + self._variants_of_aliases(doc))  # the longer name wins
+        spans = [s for s in spans if not self._feature(s)]
         taken = {i for span in spans for i in range(span.start, span.end)}
         discovered: dict[str, list[str]] = {}
         for ent in doc.ents:
@@ -151,11 +154,22 @@ class ActorMatcher:
                 found.append(Span(doc, i, best[0], label=best[1], span_id="alias"))
         return found
 
+    def _feature(self, span: Span) -> bool:
+        """Is the name part of a natural feature's ("Lake Chad", "the Gulf of Oman")?"""
+        doc, i = span.doc, span.start
+        before = doc[i - 1] if i else None
+        if before is not None and before.lower_ == "of" and i > 1:
+            before = doc[i - 2]
+        return before is not None and before.is_title and before.lower_ in self.feature_words
+
     def _junk(self, ent: Span) -> bool:
-        """A byline, photo credit, month, language or markup NER took for an actor ("By Ali Khan", "Dari")."""
+        """A byline, photo credit, month, language or markup NER took for an actor ("By Ali Khan", "Dari"),
+        or a place it did ("captured in Sambisa", "in the El Fasher area": a name after a place preposition)."""
         before = ent.doc[ent.start - 1].lower_ if ent.start else ""
-        return before in self.credit_words or any(t.lower_ in self.junk_words for t in ent) or \
-            any(c in ent.text for c in "*#[]|<>_=@/\\")
+        if before == "the" and ent.start > 1:
+            before = ent.doc[ent.start - 2].lower_
+        return before in self.credit_words or before in self.place_preps or \
+            any(t.lower_ in self.junk_words for t in ent) or any(c in ent.text for c in "*#[]|<>_=@/\\")
 
     def _introduced(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Names a text gives an actor itself: "the Islamic State in Sinai Province (ISSP)", "a
