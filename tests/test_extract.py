@@ -747,3 +747,16 @@ def test_a_capital_as_a_party_names_its_state(extract: Extract) -> None:
         == ["TURKEY", "UAE"]
     result = extract("The Moro Islamic Liberation Front signed a peace agreement with Manila.")
     assert ("MILF", "CONSULT", "PHILIPPINES") in {(r.source, r.type, r.target) for r in result.relations}
+
+
+@pytest.mark.parametrize("text", ["Al-Shabaab claimed responsibility for the attack on the Kenyan base.",
+                                  "Al-Shabaab claimed responsibility for attacking a Kenyan army checkpoint."])
+def test_a_claim_of_responsibility_names_the_alleged_attacker(extract: Extract, text: str) -> None:
+    assert {(r.source, r.type, r.target, r.modality) for r in extract(text).relations} == \
+        {("SHABAAB", "ASSAULT", "KENYA", "alleged")}
+
+
+def test_an_organisation_found_by_ner_is_found_again_where_ner_missed_it(extract: Extract) -> None:
+    result = extract("The Sahel branch, known as ISSP, expanded quickly. ISSP fighters then attacked JNIM positions.")
+    assert [m.text for m in result.mentions].count("ISSP") == 2
+    assert ("ISSP", "ASSAULT", "JNIM") in {(r.source, r.type, r.target) for r in result.relations}

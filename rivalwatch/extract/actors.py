@@ -122,6 +122,7 @@ class ActorMatcher:
             spans.append(Span(doc, start, ent.end, label=actor_id, span_id="ner"))
             discovered[actor_id] = [name, kind]
         spans = self._introduced(doc, spans)
+        spans = filter_spans(spans + self._repeated(doc, spans, discovered))
         published = doc.user_data.get(PUBLISHED_KEY)
         spans = [s if government == s.label_ else Span(doc, s.start, s.end, label=government, span_id=s.id_)
                  for s in spans for government in [self.kb.government_of(s.label_, published)]]
@@ -129,6 +130,28 @@ class ActorMatcher:
         used = {s.label_ for s in spans}
         doc.user_data[DISCOVERED_KEY] = {k: v for k, v in discovered.items() if k in used}
         return doc
+
+    @staticmethod
+    def _repeated(doc: Doc, spans: list[Span], discovered: dict[str, list[str]]) -> list[Span]:
+        """Later uses of an organisation's name found in the text that NER left untagged ("ISSP
+        expanded ... ISSP fighters attacked"), by the exact words of a mention; one pass over the text."""
+        names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for span in spans:
+            if span.id_ == "ner" and discovered.get(span.label_, ["", ""])[1] == "organization":
+                words = tuple(t.text for t in span)
+                if (words, span.label_) not in names.get(words[0], []):
+                    names.setdefault(words[0], []).append((words, span.label_))
+        if not names:
+            return []
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        found = []
+        for token in doc:
+            for words, label in names.get(token.text, ()):
+                end = token.i + len(words)
+                if end <= len(doc) and tuple(t.text for t in doc[token.i:end]) == words and \
+                        not taken.intersection(range(token.i, end)):
+                    found.append(Span(doc, token.i, end, label=label, span_id="ner"))
+        return found
 
     def _variants_of_aliases(self, doc: Doc) -> list[Span]:
         """Spellings no alias lists but that differ from one only in hyphens, spaces and doubled

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from .modality import claim_holder, noun_clause, opens_phrase
+from .modality import CLAIM_NOUNS, claim_holder, noun_clause, opens_phrase
 
 # Dependency links we may follow down from an argument head to the actor names in it.
 NP_LINKS = frozenset({"conj", "appos", "compound", "poss", "nmod", "amod", "npadvmod", "cc"})
@@ -97,6 +97,9 @@ class ArgumentFinder:
             while governor.pos_ not in ("VERB", "AUX") and governor.head.i != governor.i:
                 governor = governor.head
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "dative")), None)
+            if obj is not None and obj.lemma_.lower() in CLAIM_NOUNS and obj.i == verb.head.head.i:
+                # "ISKP claimed responsibility for the attack on X": the claimant, as alleged by itself
+                return self._subject_token(governor, mentions, depth + 1)
             if obj is not None:
                 return obj
         if verb.dep_ == "xcomp":  # "urged the TTP to study", "led the coalition to pursue"

@@ -13,6 +13,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+CLAIM_NOUNS = frozenset({"responsibility", "credit"})  # "claimed responsibility / credit for the attack"
 # How a clause hangs under an alleging verb that makes it alleged ("was believed responsible for": oprd).
 ALLEGED_LINKS = frozenset({"ccomp", "prep", "pcomp", "xcomp", "advcl", "oprd"})
 CLAUSE_LINKS = frozenset({"ccomp", "xcomp", "advcl", "pcomp", "pobj", "prep", "dobj", "acl",
@@ -74,8 +75,8 @@ def claim_holder(noun: Token, cues: ModalityCues) -> Token | None:
     ("responsibility for the attack lay with ..."); None when nothing claims it."""
     if noun.dep_ == "dobj" and noun.head.lemma_.lower() in cues.claim_verbs:
         return noun.head
-    holder = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "for" else None
-    if holder is None or holder.lemma_.lower() not in ("responsibility", "credit"):
+    holder = noun.head.head if noun.dep_ in ("pobj", "pcomp") and noun.head.lower_ == "for" else None
+    if holder is None or holder.lemma_.lower() not in CLAIM_NOUNS:
         return None
     if holder.head.lemma_.lower() in cues.claim_verbs:
         return holder.head
