@@ -760,3 +760,14 @@ def test_an_organisation_found_by_ner_is_found_again_where_ner_missed_it(extract
     result = extract("The Sahel branch, known as ISSP, expanded quickly. ISSP fighters then attacked JNIM positions.")
     assert [m.text for m in result.mentions].count("ISSP") == 2
     assert ("ISSP", "ASSAULT", "JNIM") in {(r.source, r.type, r.target) for r in result.relations}
+
+
+def test_denied_reports_read_as_a_relative_clause_are_still_negated(extract: Extract) -> None:
+    result = extract("Reports that JNIM had allied with ISSP were denied by both groups.")
+    assert {r.modality for r in result.relations if r.type == "COOPERATE"} == {"negated"}
+
+
+def test_refusing_a_tie_is_a_rejection_and_no_tie(extract: Extract) -> None:
+    found = {(r.source, r.type, r.target, r.modality) for r in extract("The TTP rejected the ceasefire offered by Islamabad.").relations}
+    assert ("TTP", "REJECT", "PAKISTAN", "asserted") in found
+    assert not [f for f in found if f[1] == "CONSULT" and f[3] == "asserted"]

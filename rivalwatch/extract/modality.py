@@ -118,9 +118,15 @@ def opens_phrase(token: Token, phrases: frozenset[tuple[str, ...]]) -> bool:
     return any(tuple(t.lower_ for t in token.doc[token.i:token.i + len(p)]) == p for p in phrases)
 
 
-def noun_clause(token: Token) -> bool:
-    """Is the token the verb of a noun's "that" clause ("reports that ISKP attacked ...")?"""
-    return token.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+def noun_clause(token: Token, said_nouns: frozenset[str] = frozenset()) -> bool:
+    """Is the token the verb of a noun's "that" clause ("reports that ISKP attacked ...")? After a
+    noun of `said_nouns` a "that" clause the parser took for a relative one counts too ("reports
+    that JNIM had allied with ..." with "that" read as the object of "allied")."""
+    if token.dep_ == "acl":
+        return any(c.dep_ == "mark" and c.lower_ == "that" for c in token.children)
+    return token.dep_ == "relcl" and token.head.lemma_.lower() in said_nouns and \
+        any(c.lower_ == "that" and c.i < token.i for c in token.children) and \
+        any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "that" for c in token.children)
 
 
 def _own_marker(token: Token, cues: ModalityCues, *, negation: bool = True) -> str | None:
@@ -182,7 +188,7 @@ def modality_of(cue: Token, cues: ModalityCues) -> str:
         # A clause with a subject of its own keeps its own auxiliaries and negation:
         # only the governing verb's meaning (deny, seek, claim) carries over.
         own_clause = token.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
-        content = noun_clause(token)  # "reports that ISKP attacked ...", not a relative clause
+        content = noun_clause(token, cues.alleged_nouns)  # "reports that ISKP attacked ...", not a relative clause
         link, token = token.dep_, token.head
         if content and token.pos_ == "NOUN":
             marker = _said_of(token, cues)
