@@ -771,3 +771,12 @@ def test_refusing_a_tie_is_a_rejection_and_no_tie(extract: Extract) -> None:
     found = {(r.source, r.type, r.target, r.modality) for r in extract("The TTP rejected the ceasefire offered by Islamabad.").relations}
     assert ("TTP", "REJECT", "PAKISTAN", "asserted") in found
     assert not [f for f in found if f[1] == "CONSULT" and f[3] == "asserted"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("JNIM called on its fighters to attack French interests.", ("JNIM", "THREATEN", "FRANCE")),
+    ("The ISKP spokesman urged Muslims to kill Taliban officials.", ("ISKP", "THREATEN", "TALIBAN")),
+])
+def test_urging_others_to_attack_someone_threatens_them(extract: Extract, text: str, expected: tuple) -> None:
+    assert expected in {(r.source, r.type, r.target) for r in extract(text).relations if r.modality == "asserted"}
+    assert not [r for r in extract(text).relations if r.type == "ASSAULT" and r.modality == "asserted"]

@@ -82,6 +82,7 @@ class RelationFinder(ArgumentFinder):
         self.not_agent_verbs = frozenset(cues.get("not_agent_verbs", []))
         self.death_words = frozenset(cues.get("death_words", []))
         self.receiver_verbs = frozenset(cues.get("receiver_verbs", []))
+        self.incite_verbs = frozenset(cues.get("incite_verbs", []))
         self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
                                for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
@@ -345,6 +346,18 @@ class RelationFinder(ArgumentFinder):
         types = [c.type for c in self._cues_at(head)]
         return types[0] if types else "ACCUSE"
 
+    def _incited(self, verb: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str]]:
+        """(who urges, who is to be attacked) for "X urged its fighters to attack Y"."""
+        for comp in (c for c in verb.children if c.dep_ == "xcomp"):
+            for cue in self._cues_at(comp):
+                if cue.type not in ("ASSAULT", "FIGHT"):
+                    continue
+                targets = [n for c in comp.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+                targets += self._prep_objects(comp, cue.preps - {"of"}, mentions)
+                for source in self._subject(verb, mentions):
+                    for target in targets:
+                        yield source, target
+
     def _defect_source(self, verb: Token, mentions: dict[int, Span]) -> list[str]:
         """The group whose members are the subject of `verb` ("TTP commanders")."""
         subject = self._subject_token(verb, mentions)
@@ -432,6 +445,9 @@ class RelationFinder(ArgumentFinder):
                 if token.pos_ == "NOUN" and token.lemma_.lower() in self.host_nouns:
                     for host, guest, confidence in self._host_relations(token, mentions):
                         add(host, "SUPPORT", guest, token, confidence)
+                if token.pos_ == "VERB" and token.lemma_.lower() in self.incite_verbs:
+                    for source, target in self._incited(token, mentions):
+                        add(source, "THREATEN", target, token, 0.55)
                 if token.pos_ == "VERB" and token.lemma_.lower() in self.defect_verbs:
                     for group in self._defect_source(token, mentions):
                         for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
