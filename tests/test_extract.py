@@ -780,3 +780,16 @@ def test_refusing_a_tie_is_a_rejection_and_no_tie(extract: Extract) -> None:
 def test_urging_others_to_attack_someone_threatens_them(extract: Extract, text: str, expected: tuple) -> None:
     assert expected in {(r.source, r.type, r.target) for r in extract(text).relations if r.modality == "asserted"}
     assert not [r for r in extract(text).relations if r.type == "ASSAULT" and r.modality == "asserted"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The TTP serves as an operational arm of the Afghan Taliban.", {("TTP", "COOPERATE", "TALIBAN")}),
+    ("The Haqqani network is an integral part of the Taliban.", {("HAQQANI", "COOPERATE", "TALIBAN")}),
+    ("The Haqqani Network, a loyal proxy of Pakistan, attacked the Afghan army.",
+     {("PAKISTAN", "SUPPORT", "HAQQANI"), ("HAQQANI", "ASSAULT", "TALIBAN")}),
+    ("The Rwandan contingent fought alongside Mozambican forces against the insurgents.",
+     {("RWANDA", "COOPERATE", "MOZAMBIQUE")}),
+])
+def test_what_one_actor_is_of_another_and_allies_in_a_fight(extract: Extract, text: str, expected: set) -> None:
+    assert {(r.source, r.type, r.target) for r in extract(text, published="2024-05-01").relations
+            if r.modality == "asserted"} == expected

@@ -3,7 +3,8 @@ phrase, the subject of a clause (climbing through governing clauses), the patien
 of a passive, objects of prepositions, and last-resort targets.
 
 `ArgumentFinder` is a mixin of `RelationFinder`; it reads the attributes `location_preps`,
-`place_nouns`, `modality`, `adjective_owner`, `naming_verbs`, `member_links` and `_anti_starts` set there.
+`place_nouns`, `modality`, `adjective_owner`, `naming_verbs`, `member_links`, `ally_preps` and
+`_anti_starts` set there.
 """
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ class ArgumentFinder:
                 elif child.dep_ == "acl" and child.lemma_.lower() in self.naming_verbs:
                     stack.extend((g, False) for c in child.children if c.dep_ in ("prep", "oprd")
                                  for g in ([c] if c.dep_ == "oprd" else c.children) if g.dep_ in ("pobj", "oprd"))
-                elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or (follow_of and child.lower_ == "of")):
+                elif child.dep_ == "prep" and (child.lower_ in ("like", "including", "as") or
+                                               (follow_of and child.lower_ == "of" and not described)):
+                    # "the Haqqani network, a proxy of Pakistan, attacked": the proxy's owner did not
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj")
                 elif child.dep_ == "prep" and child.lower_ in ("to", "with") and token.lemma_.lower() in self.member_links:
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj")  # "gunmen loyal to X"
@@ -159,7 +162,8 @@ class ArgumentFinder:
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
                 if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
                 and not self._beside_the_cue(s.root, cue)
-                and not (hostile_only and self._np_head(s).head.lower_ == "against")]  # "cooperated against X"
+                and not (hostile_only and self._np_head(s).head.lower_ == "against")  # "cooperated against X"
+                and self._np_head(s).head.lower_ not in self.ally_preps]  # "fought alongside X": an ally
 
     def _beside_the_cue(self, token: Token, cue: Token) -> bool:
         """Is the token, below the cue, in what is not the cue's own phrase: a noun's "that" clause

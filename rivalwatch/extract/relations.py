@@ -83,6 +83,8 @@ class RelationFinder(ArgumentFinder):
         self.death_words = frozenset(cues.get("death_words", []))
         self.receiver_verbs = frozenset(cues.get("receiver_verbs", []))
         self.incite_verbs = frozenset(cues.get("incite_verbs", []))
+        self.role_of = {str(noun): rtype for rtype, nouns in cues.get("role_nouns", {}).items() for noun in nouns}
+        self.ally_preps = frozenset(cues.get("ally_preps", []))
         self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
                                for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
@@ -346,6 +348,23 @@ class RelationFinder(ArgumentFinder):
         types = [c.type for c in self._cues_at(head)]
         return types[0] if types else "ACCUSE"
 
+    def _role(self, noun: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str]]:
+        """(member, owner) for "X is an arm of Y", "X serves as Y's proxy", "X, a proxy of Y"."""
+        owners = self._prep_objects(noun, frozenset({"of"}), mentions)
+        owners += [n for c in noun.children if c.dep_ == "poss" for n in self._names_under(c, mentions)]
+        if noun.dep_ in ("attr", "oprd"):
+            members = self._subject(noun.head, mentions)
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.pos_ in ("VERB", "AUX"):
+            members = self._subject(noun.head.head, mentions)
+        elif noun.dep_ == "appos" and noun.head.i in mentions:
+            members = [mentions[noun.head.i].label_]
+        else:
+            members = []
+        for member in members:
+            for owner in owners:
+                if owner != member:
+                    yield member, owner
+
     def _incited(self, verb: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str]]:
         """(who urges, who is to be attacked) for "X urged its fighters to attack Y"."""
         for comp in (c for c in verb.children if c.dep_ == "xcomp"):
@@ -445,6 +464,17 @@ class RelationFinder(ArgumentFinder):
                 if token.pos_ == "NOUN" and token.lemma_.lower() in self.host_nouns:
                     for host, guest, confidence in self._host_relations(token, mentions):
                         add(host, "SUPPORT", guest, token, confidence)
+                if token.pos_ == "NOUN" and token.lemma_.lower() in self.role_of:
+                    rtype = self.role_of[token.lemma_.lower()]
+                    for member, owner in self._role(token, mentions):
+                        if rtype == "SUPPORT":
+                            add(owner, rtype, member, token, 0.55)
+                        else:
+                            add(member, rtype, owner, token, 0.55)
+                if token.pos_ == "VERB" and self.ally_preps and self._cues_at(token):
+                    for ally in self._prep_objects(token, self.ally_preps, mentions):
+                        for fighter in self._subject(token, mentions):
+                            add(fighter, "COOPERATE", ally, token, 0.55)
                 if token.pos_ == "VERB" and token.lemma_.lower() in self.incite_verbs:
                     for source, target in self._incited(token, mentions):
                         add(source, "THREATEN", target, token, 0.55)
