@@ -793,3 +793,15 @@ def test_urging_others_to_attack_someone_threatens_them(extract: Extract, text: 
 def test_what_one_actor_is_of_another_and_allies_in_a_fight(extract: Extract, text: str, expected: set) -> None:
     assert {(r.source, r.type, r.target) for r in extract(text, published="2024-05-01").relations
             if r.modality == "asserted"} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Unidentified gunmen shot dead two Pakistani policemen in Peshawar on Monday. "
+     "The TTP claimed responsibility for the attack.", {("TTP", "ASSAULT", "PAKISTAN", "alleged")}),
+    ("Gunmen attacked a Kenyan police post near the border. Al-Shabaab later claimed the attack in a statement.",
+     {("SHABAAB", "ASSAULT", "KENYA", "alleged")}),
+    ("Unknown assailants attacked a Taliban checkpoint in Kunar. No group claimed responsibility.", set()),
+    ("ISKP attacked a Taliban checkpoint in Kunar. The group claimed it on Amaq.", {("ISKP", "ASSAULT", "TALIBAN", "asserted")}),
+])
+def test_a_claim_names_the_attacker_of_an_act_told_before(extract: Extract, text: str, expected: set) -> None:
+    assert {(r.source, r.type, r.target, r.modality) for r in extract(text).relations if r.type == "ASSAULT"} == expected

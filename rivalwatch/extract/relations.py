@@ -34,6 +34,7 @@ from .modality import ModalityCues, colon_speaker, modality_of, reporting_verb
 
 RELATIONS_KEY = "rw_relations"
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+CLAIM_REACH = 3  # a claim of "the attack" is of one told at most this many sentences before
 PARTS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "PROPN": "noun", "ADJ": "adj"}
 REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves"})
 
@@ -365,6 +366,36 @@ class RelationFinder(ArgumentFinder):
                 if owner != member:
                     yield member, owner
 
+    def _unattributed_targets(self, sent: Span, mentions: dict[int, Span]) -> list[str]:
+        """Who an attack in the sentence hit when no actor is named as its doer ("unidentified gunmen
+        shot dead two policemen")."""
+        out: list[str] = []
+        for token in sent:
+            for cue in self._cues_at(token):
+                if cue.type != "ASSAULT" or modality_of(token, self.modality) != "asserted":
+                    continue
+                if cue.part == "verb":
+                    passive = [c for c in token.children if c.dep_ == "nsubjpass"]
+                    named = [n for c in passive for n in self._names_under(c, mentions)] if passive else \
+                        [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+                    named += self._prep_objects(token, cue.preps - {"of", "by"}, mentions)
+                else:
+                    named = self._prep_objects(token, cue.preps - {"by"}, mentions)
+                out += [n for n in named if n not in out]
+        return out
+
+    def _claims_of_earlier_acts(self, sent: Span, mentions: dict[int, Span]) -> Iterator[tuple[Token, list[str]]]:
+        """(claim verb, claimants) of "X claimed responsibility for the attack", "X claimed it" whose act
+        names no one: the act is one told before."""
+        for token in sent:
+            if token.lemma_.lower() not in self.modality.claim_verbs or token.pos_ != "VERB":
+                continue
+            if modality_of(token, self.modality) != "asserted":
+                continue  # "no group has claimed the attack", "may claim"
+            claimants = self._subject(token, mentions)
+            if claimants:
+                yield token, claimants
+
     def _incited(self, verb: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str]]:
         """(who urges, who is to be attacked) for "X urged its fighters to attack Y"."""
         for comp in (c for c in verb.children if c.dep_ == "xcomp"):
@@ -433,8 +464,10 @@ class RelationFinder(ArgumentFinder):
                     if self.kb.rollup(accuser) not in (self.kb.rollup(source), self.kb.rollup(target)):
                         keep(accuser, "ACCUSE", source, "asserted", verb or speaker.root, 0.5)  # type: ignore[union-attr]
 
-        for sent in doc.sents:
+        unclaimed: list[tuple[int, list[str]]] = []  # (sentence number, targets) of attacks nobody named did
+        for number, sent in enumerate(doc.sents):
             self._recent_pair = tuple(recent[-2:]) if len(recent) >= 2 else ()
+            before = len(found)
             for token in sent:
                 focus = focus_at.get(sent.start)
                 if token.dep_ == "acl" and self._cues_at(token.head):
@@ -482,6 +515,16 @@ class RelationFinder(ArgumentFinder):
                     for group in self._defect_source(token, mentions):
                         for target in [n for c in token.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]:
                             add(group, "DEFECT", target, token, 0.6)
+            if len(found) == before:
+                for claim, claimants in self._claims_of_earlier_acts(sent, mentions):
+                    targets = next((t for n, t in reversed(unclaimed) if number - n <= CLAIM_REACH), [])
+                    for claimant in claimants:
+                        for target in targets:  # "Gunmen attacked a police post. The TTP claimed the attack."
+                            if self.kb.rollup(claimant) != self.kb.rollup(target):
+                                keep(claimant, "ASSAULT", target, "alleged", claim, 0.45)
+                targets = self._unattributed_targets(sent, mentions)
+                if targets:
+                    unclaimed.append((number, targets))
             for head, source, target in self._backed_relations(sent, mentions):
                 add(source, "SUPPORT", target, head, 0.55)
             for head, source, target in self._anti_relations(sent, mentions, focus_at.get(sent.start)):
