@@ -805,3 +805,8 @@ def test_what_one_actor_is_of_another_and_allies_in_a_fight(extract: Extract, te
 ])
 def test_a_claim_names_the_attacker_of_an_act_told_before(extract: Extract, text: str, expected: set) -> None:
     assert {(r.source, r.type, r.target, r.modality) for r in extract(text).relations if r.type == "ASSAULT"} == expected
+
+
+def test_propaganda_that_targets_a_group_accuses_it(extract: Extract) -> None:
+    assert {(r.source, r.type, r.target) for r in extract("ISKP's propaganda frequently targets the Taliban.").relations} \
+        == {("ISKP", "ACCUSE", "TALIBAN")}

@@ -69,6 +69,7 @@ class RelationFinder(ArgumentFinder):
         self.xcomp_targets = frozenset(cues.get("xcomp_target_types", []))
         self.member_nouns = frozenset(cues.get("member_nouns", []))
         self.verbal_objects = frozenset(cues.get("verbal_objects", []))
+        self.verbal_subjects = frozenset(cues.get("verbal_subjects", []))
         self.accuse_nouns = {key for key, found in self.cues.items() if any(c.type == "ACCUSE" for c in found)}
         self.verbal_capable = frozenset(cues.get("verbal_capable", []))
         self.verbal_modifiers = frozenset(cues.get("verbal_modifiers", []))
@@ -236,7 +237,7 @@ class RelationFinder(ArgumentFinder):
 
     def _type_for(self, token: Token, cue: Cue) -> str:
         """Verbal uses of violent words ("attack the TTP's apostasy", "media offensive",
-        "ideological warfare") are accusations."""
+        "ideological warfare", "ISKP's propaganda targets the Taliban") are accusations."""
         if token.lemma_.lower() in self.verbal_capable and cue.part == "noun" and any(
             (c.dep_ in ("amod", "compound") and (c.lemma_.lower() in self.verbal_modifiers or c.lower_ in self.verbal_modifiers))
             or (c.dep_ == "prep" and c.lower_ == "of"  # "a war of words"
@@ -245,6 +246,8 @@ class RelationFinder(ArgumentFinder):
         ):
             return "ACCUSE"
         if token.lemma_.lower() in self.verbal_capable:
+            if cue.part == "verb" and any(c.dep_ == "nsubj" and c.lemma_.lower() in self.verbal_subjects for c in token.children):
+                return "ACCUSE"
             objects = [c for c in token.children if c.dep_ in OBJECTS]
             objects += [g for c in token.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
             if any(o.lemma_.lower() in self.verbal_objects or (o.lemma_.lower(), "noun") in self.accuse_nouns
