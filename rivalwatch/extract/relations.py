@@ -328,7 +328,7 @@ class RelationFinder(ConstructionFinder):
                     if self.kb.rollup(accuser) not in (self.kb.rollup(source), self.kb.rollup(target)):
                         keep(accuser, "ACCUSE", source, "asserted", verb or speaker.root, 0.5)  # type: ignore[union-attr]
 
-        unclaimed: list[tuple[int, list[str]]] = []  # (sentence number, targets) of attacks nobody named did
+        quiet: list[tuple[int, Span]] = []  # sentences without a relation: their attacks may be claimed later
         for number, sent in enumerate(doc.sents):
             self._recent_pair = tuple(recent[-2:]) if len(recent) >= 2 else ()
             before = len(found)
@@ -368,7 +368,8 @@ class RelationFinder(ConstructionFinder):
                             add(owner, rtype, member, token, 0.55)
                         else:
                             add(member, rtype, owner, token, 0.55)
-                if token.pos_ == "VERB" and self.ally_preps and self._cues_at(token):
+                if token.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ in self.ally_preps for c in token.children) \
+                        and self._cues_at(token):
                     for ally in self._prep_objects(token, self.ally_preps, mentions):
                         for fighter in self._subject(token, mentions):
                             add(fighter, "COOPERATE", ally, token, 0.55)
@@ -381,14 +382,14 @@ class RelationFinder(ConstructionFinder):
                             add(group, "DEFECT", target, token, 0.6)
             if len(found) == before:
                 for claim, claimants in self._claims_of_earlier_acts(sent, mentions):
-                    targets = next((t for n, t in reversed(unclaimed) if number - n <= CLAIM_REACH), [])
+                    # "Gunmen attacked a police post. The TTP claimed the attack.": the latest act before
+                    targets = next((t for n, earlier in reversed(quiet) if number - n <= CLAIM_REACH
+                                    for t in [self._unattributed_targets(earlier, mentions)] if t), [])
                     for claimant in claimants:
-                        for target in targets:  # "Gunmen attacked a police post. The TTP claimed the attack."
+                        for target in targets:
                             if self.kb.rollup(claimant) != self.kb.rollup(target):
                                 keep(claimant, "ASSAULT", target, "alleged", claim, 0.45)
-                targets = self._unattributed_targets(sent, mentions)
-                if targets:
-                    unclaimed.append((number, targets))
+                quiet.append((number, sent))
             for head, source, target in self._backed_relations(sent, mentions):
                 add(source, "SUPPORT", target, head, 0.55)
             for head, source, target in self._anti_relations(sent, mentions, focus_at.get(sent.start)):
