@@ -810,3 +810,14 @@ def test_a_claim_names_the_attacker_of_an_act_told_before(extract: Extract, text
 def test_propaganda_that_targets_a_group_accuses_it(extract: Extract) -> None:
     assert {(r.source, r.type, r.target) for r in extract("ISKP's propaganda frequently targets the Taliban.").relations} \
         == {("ISKP", "ACCUSE", "TALIBAN")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ISKP has grown more violent. Its targets include Taliban officials and Hazara schools.",
+     {("ISKP", "ASSAULT", "TALIBAN"), ("ISKP", "ASSAULT", "HAZARA")}),
+    ("The victims of al-Shabaab have included Kenyan police officers.", {("SHABAAB", "ASSAULT", "KENYA")}),
+    ("ISKP claimed the bombing in Kabul. Targets have included Taliban patrols.",
+     {("ISKP", "ASSAULT", "TALIBAN")}),
+])
+def test_a_groups_targets_are_whom_it_attacks(extract: Extract, text: str, expected: set) -> None:
+    assert {(r.source, r.type, r.target) for r in extract(text).relations if r.type == "ASSAULT"} >= expected

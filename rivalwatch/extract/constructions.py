@@ -1,7 +1,7 @@
 """Relations that hang on more than a cue word's own arguments: two parties "between" which a
 relation holds, hosts and backers named by hyphenated modifiers ("X-controlled", "Iran-backed"),
 "anti-X" nouns, what one actor is of another ("an arm of"), calls on others to attack, attacks a
-later claim attributes, and the group members of a defection come from.
+later claim attributes, who a group's "targets" are, and the group members of a defection come from.
 
 `ConstructionFinder` is a mixin of `RelationFinder` (after `ArgumentFinder`); it reads the
 attributes and the `_cues_at` method set there.
@@ -135,6 +135,21 @@ class ConstructionFinder(ArgumentFinder):
             claimants = self._subject(token, mentions)
             if claimants:
                 yield token, claimants
+
+    def _victims(self, verb: Token, mentions: dict[int, Span], focus: str | None) -> Iterator[tuple[str, str]]:
+        """(attacker, victim) for "its targets have included X", "the victims of Y include X"."""
+        noun = next((c for c in verb.children if c.dep_ == "nsubj" and c.lemma_.lower() in self.victim_nouns), None)
+        if noun is None:
+            return
+        attackers = [n for c in noun.children if c.dep_ == "poss" for n in self._names_under(c, mentions)]
+        attackers += self._prep_objects(noun, frozenset({"of"}), mentions)
+        if not attackers and focus and not any(c.dep_ in ("det", "poss") and c.lower_ != "the" for c in noun.children):
+            attackers = [focus]  # "Targets have included ...": the group the text is about
+        victims = [n for c in verb.children if c.dep_ in OBJECTS for n in self._names_under(c, mentions)]
+        for attacker in attackers:
+            for victim in victims:
+                if attacker != victim:
+                    yield attacker, victim
 
     def _incited(self, verb: Token, mentions: dict[int, Span]) -> Iterator[tuple[str, str]]:
         """(who urges, who is to be attacked) for "X urged its fighters to attack Y"."""

@@ -88,6 +88,8 @@ class RelationFinder(ConstructionFinder):
         self.incite_verbs = frozenset(cues.get("incite_verbs", []))
         self.role_of = {str(noun): rtype for rtype, nouns in cues.get("role_nouns", {}).items() for noun in nouns}
         self.ally_preps = frozenset(cues.get("ally_preps", []))
+        self.victim_nouns = frozenset(cues.get("victim_nouns", []))
+        self.listing_verbs = frozenset(cues.get("listing_verbs", []))
         self.not_with_preps = {str(w).lower(): frozenset(str(p) for p in ps)
                                for w, ps in cues.get("not_with_preps", {}).items()}
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
@@ -373,6 +375,9 @@ class RelationFinder(ConstructionFinder):
                     for ally in self._prep_objects(token, self.ally_preps, mentions):
                         for fighter in self._subject(token, mentions):
                             add(fighter, "COOPERATE", ally, token, 0.55)
+                if token.lemma_.lower() in self.listing_verbs and token.pos_ in ("VERB", "AUX"):
+                    for attacker, victim in self._victims(token, mentions, focus):
+                        add(attacker, "ASSAULT", victim, token, 0.5)
                 if token.pos_ == "VERB" and token.lemma_.lower() in self.incite_verbs:
                     for source, target in self._incited(token, mentions):
                         add(source, "THREATEN", target, token, 0.55)
