@@ -87,6 +87,7 @@ class RelationFinder(ConstructionFinder):
         self.receiver_verbs = frozenset(cues.get("receiver_verbs", []))
         self.incite_verbs = frozenset(cues.get("incite_verbs", []))
         self.role_of = {str(noun): rtype for rtype, nouns in cues.get("role_nouns", {}).items() for noun in nouns}
+        self.role_of.update({str(noun): "CLIENT" for noun in cues.get("client_nouns", [])})
         self.ally_preps = frozenset(cues.get("ally_preps", []))
         self.victim_nouns = frozenset(cues.get("victim_nouns", []))
         self.listing_verbs = frozenset(cues.get("listing_verbs", []))
@@ -366,8 +367,8 @@ class RelationFinder(ConstructionFinder):
                 if token.pos_ == "NOUN" and token.lemma_.lower() in self.role_of:
                     rtype = self.role_of[token.lemma_.lower()]
                     for member, owner in self._role(token, mentions):
-                        if rtype == "SUPPORT":
-                            add(owner, rtype, member, token, 0.55)
+                        if rtype == "CLIENT":  # "X, a proxy of Y": Y supports X
+                            add(owner, "SUPPORT", member, token, 0.55)
                         else:
                             add(member, rtype, owner, token, 0.55)
                 if token.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ in self.ally_preps for c in token.children) \
