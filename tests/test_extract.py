@@ -790,6 +790,7 @@ def test_urging_others_to_attack_someone_threatens_them(extract: Extract, text: 
     ("The Rwandan contingent fought alongside Mozambican forces against the insurgents.",
      {("RWANDA", "COOPERATE", "MOZAMBIQUE")}),
     ("Iran is the main backer of the Houthis.", {("IRAN", "SUPPORT", "HOUTHIS")}),
+    ("The Islamic State accepted the pledge of Boko Haram.", {("BOKO_HARAM", "PLEDGE", "IS")}),
 ])
 def test_what_one_actor_is_of_another_and_allies_in_a_fight(extract: Extract, text: str, expected: set) -> None:
     assert {(r.source, r.type, r.target) for r in extract(text, published="2024-05-01").relations
