@@ -791,6 +791,8 @@ def test_urging_others_to_attack_someone_threatens_them(extract: Extract, text: 
      {("RWANDA", "COOPERATE", "MOZAMBIQUE")}),
     ("Iran is the main backer of the Houthis.", {("IRAN", "SUPPORT", "HOUTHIS")}),
     ("The Islamic State accepted the pledge of Boko Haram.", {("BOKO_HARAM", "PLEDGE", "IS")}),
+    ("Lashkar-e-Islam joined forces with the TTP in 2020.", {("LEI", "COOPERATE", "TTP")}),
+    ("The TTP and Jamaat-ul-Ahrar reunited in 2020.", {("TTP", "COOPERATE", "JUA"), ("JUA", "COOPERATE", "TTP")}),
 ])
 def test_what_one_actor_is_of_another_and_allies_in_a_fight(extract: Extract, text: str, expected: set) -> None:
     assert {(r.source, r.type, r.target) for r in extract(text, published="2024-05-01").relations
