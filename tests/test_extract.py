@@ -825,3 +825,7 @@ def test_propaganda_that_targets_a_group_accuses_it(extract: Extract) -> None:
 ])
 def test_a_groups_targets_are_whom_it_attacks(extract: Extract, text: str, expected: set) -> None:
     assert {(r.source, r.type, r.target) for r in extract(text).relations if r.type == "ASSAULT"} >= expected
+
+
+def test_whom_fighters_fight_for_is_not_whom_they_fight(extract: Extract) -> None:
+    assert not [r for r in extract("Former Boko Haram members now fight for ISWAP.").relations if r.type == "FIGHT"]

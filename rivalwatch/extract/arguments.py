@@ -163,7 +163,8 @@ class ArgumentFinder:
                 if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
                 and not self._beside_the_cue(s.root, cue)
                 and not (hostile_only and self._np_head(s).head.lower_ == "against")  # "cooperated against X"
-                and self._np_head(s).head.lower_ not in self.ally_preps]  # "fought alongside X": an ally
+                and self._np_head(s).head.lower_ not in self.ally_preps  # "fought alongside X": an ally
+                and self._np_head(s).head.lower_ != "for"]  # "now fight for ISWAP": whom they serve
 
     def _beside_the_cue(self, token: Token, cue: Token) -> bool:
         """Is the token, below the cue, in what is not the cue's own phrase: a noun's "that" clause
