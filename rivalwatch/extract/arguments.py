@@ -159,12 +159,12 @@ class ArgumentFinder:
                  if t.i > cue.i and t.i in mentions and mentions[t.i].start not in self._anti_starts}
         # A verb that negates its complement ("denied attacking ISKP") does not reach into it.
         negating = cue.lemma_.lower() in self.modality.negating_verbs
+        # "cooperated against X" (for a tie), "fought alongside X" (an ally), "now fight for ISWAP" (whom they serve)
+        not_after = self.ally_preps | {"for"} | ({"against"} if hostile_only else set())
         return [s.label_ for s in sorted(spans, key=lambda s: s.start)
                 if not self._is_place(s) and (not negating or self._same_clause(s.root, cue))
                 and not self._beside_the_cue(s.root, cue)
-                and not (hostile_only and self._np_head(s).head.lower_ == "against")  # "cooperated against X"
-                and self._np_head(s).head.lower_ not in self.ally_preps  # "fought alongside X": an ally
-                and self._np_head(s).head.lower_ != "for"]  # "now fight for ISWAP": whom they serve
+                and self._np_head(s).head.lower_ not in not_after]
 
     def _beside_the_cue(self, token: Token, cue: Token) -> bool:
         """Is the token, below the cue, in what is not the cue's own phrase: a noun's "that" clause

@@ -250,9 +250,9 @@ class Coreference:
                 owned = any(c.i in taken or c.dep_ == "poss" for c in head.children if c.i < head.i) or \
                     any(c.dep_ == "prep" and c.lower_ in ("of", "loyal") for c in head.children) or \
                     any(c.dep_ == "amod" and c.lower_ == "loyal" for c in head.children)
-                where = [s for c in head.children if c.dep_ == "prep" and c.lower_ == "in"
-                         for s in states if c.i < s.start <= c.right_edge.i]  # "the junta in Mali"
                 if not owned:
+                    where = [s for c in head.children if c.dep_ == "prep" and c.lower_ == "in"
+                             for s in states if c.i < s.start <= c.right_edge.i]  # "the junta in Mali"
                     before = [s for s in near if s.start < i] or near
                     named = {self.kb.state_of(s.label_) for s in near}
                     if where:

@@ -21,6 +21,7 @@ confidence).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Iterator
 
 from spacy.language import Language
@@ -339,7 +340,8 @@ class RelationFinder(ConstructionFinder):
                 focus = focus_at.get(sent.start)
                 if token.dep_ == "acl" and self._cues_at(token.head):
                     continue  # "operations targeting X": the noun carries the relation
-                for cue in self._cues_at(token):
+                cues_here = self._cues_at(token)
+                for cue in cues_here:
                     rtype = self._type_for(token, cue)
                     # "HTS arrested Hurras al-Din members after the two groups clashed": the groups so far
                     pair = self._pair_subject(sent, token, self._groups_named(sent.start, token.i, mentions, recent),
@@ -355,7 +357,7 @@ class RelationFinder(ConstructionFinder):
                             add(group, "DEFECT", target, token, 0.6)
                         if not members_of:
                             add(source, rtype, target, token, confidence)
-                for cue in self._cues_at(token):  # "cooperated against Malian and French forces"
+                for cue in cues_here:  # "cooperated against Malian and French forces"
                     joint = self.against_type.get(cue.type)
                     if joint:
                         for enemy in self._prep_objects(token, frozenset({"against"}), mentions):
@@ -371,8 +373,7 @@ class RelationFinder(ConstructionFinder):
                             add(owner, "SUPPORT", member, token, 0.55)
                         else:
                             add(member, rtype, owner, token, 0.55)
-                if token.pos_ == "VERB" and any(c.dep_ == "prep" and c.lower_ in self.ally_preps for c in token.children) \
-                        and self._cues_at(token):
+                if cues_here and token.pos_ == "VERB":
                     for ally in self._prep_objects(token, self.ally_preps, mentions):
                         for fighter in self._subject(token, mentions):
                             add(fighter, "COOPERATE", ally, token, 0.55)
@@ -389,8 +390,8 @@ class RelationFinder(ConstructionFinder):
             if len(found) == before:
                 for claim, claimants in self._claims_of_earlier_acts(sent, mentions):
                     # "Gunmen attacked a police post. The TTP claimed the attack.": the latest act before
-                    targets = next((t for n, earlier in reversed(quiet) if number - n <= CLAIM_REACH
-                                    for t in [self._unattributed_targets(earlier, mentions)] if t), [])
+                    within = takewhile(lambda q: number - q[0] <= CLAIM_REACH, reversed(quiet))
+                    targets = next((t for _, earlier in within for t in [self._unattributed_targets(earlier, mentions)] if t), [])
                     for claimant in claimants:
                         for target in targets:
                             if self.kb.rollup(claimant) != self.kb.rollup(target):
