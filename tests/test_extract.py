@@ -826,3 +826,34 @@ def test_a_groups_targets_are_whom_it_attacks(extract: Extract, text: str, expec
 
 def test_whom_fighters_fight_for_is_not_whom_they_fight(extract: Extract) -> None:
     assert not [r for r in extract("Former Boko Haram members now fight for ISWAP.").relations if r.type == "FIGHT"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the <parent> affiliate" is the group in focus that the knowledge base has part of the parent
+    ("JNIM seized a town near Douentza. The al-Qaeda affiliate then ambushed a Malian army convoy.",
+     ("JNIM", "ASSAULT", "MALI")),
+    # descriptive anaphors of rebels, guerrillas and militias
+    ("M23 took another town last week. The rebels accused the Congolese army of shelling markets.",
+     ("M23", "ACCUSE", "DRC")),
+    ("The ELN seized two hostages in Arauca. The guerrillas later threatened the Colombian government.",
+     ("ELN", "THREATEN", "COLOMBIA")),
+    # an anaphor followed by "of" and a gerund is still the accused
+    ("Hamas sent envoys to Cairo. Israel accused the movement of stalling.", ("ISRAEL", "ACCUSE", "HAMAS")),
+    # "fighters from X" are X's; a demonym before "drone strike" or "fire" names the state
+    ("Fighters from the Islamic State in Somalia were killed in US airstrikes in Puntland.",
+     ("UNITED_STATES", "ASSAULT", "IS_SOMALIA")),
+    ("A TTP commander was killed in a Pakistani drone strike in North Waziristan.", ("PAKISTAN", "ASSAULT", "TTP")),
+    ("Hamas fighters were killed by Israeli fire in Khan Younis.", ("ISRAEL", "ASSAULT", "HAMAS")),
+])
+def test_descriptive_mentions_name_their_group_or_state(extract: Extract, text: str, expected: tuple) -> None:
+    assert expected in {(r.source, r.type, r.target) for r in extract(text).relations}
+
+
+def test_fighters_from_a_state_are_not_its_forces(extract: Extract) -> None:
+    relations = extract("Fighters from Somalia were killed in US airstrikes in Puntland.").relations
+    assert not [r for r in relations if r.target == "SOMALIA"]
+
+
+def test_the_state_of_a_force_anaphor_is_the_one_named_first_on_a_tie(extract: Extract) -> None:
+    relations = extract("The Malian army retook Kidal. The junta accused Algeria of harbouring armed groups.").relations
+    assert ("MALI", "ACCUSE", "ALGERIA") in {(r.source, r.type, r.target) for r in relations}

@@ -3,7 +3,7 @@ phrase, the subject of a clause (climbing through governing clauses), the patien
 of a passive, objects of prepositions, and last-resort targets.
 
 `ArgumentFinder` is a mixin of `RelationFinder`; it reads the attributes `location_preps`,
-`place_nouns`, `modality`, `adjective_owner`, `naming_verbs`, `member_links`, `ally_preps` and
+`place_nouns`, `modality`, `adjective_owner`, `naming_verbs`, `member_links`, `member_nouns`, `ally_preps` and
 `_anti_starts` set there.
 """
 from __future__ import annotations
@@ -59,6 +59,11 @@ class ArgumentFinder:
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj")
                 elif child.dep_ == "prep" and child.lower_ in ("to", "with") and token.lemma_.lower() in self.member_links:
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj")  # "gunmen loyal to X"
+                elif child.dep_ == "prep" and child.lower_ == "from" and token.lemma_.lower() in self.member_nouns:
+                    # "fighters from al-Shabaab" are al-Shabaab's; "fighters from Somalia" are no state's
+                    stack.extend((g, False) for g in child.children if g.dep_ == "pobj" and not (
+                        g.i in mentions and self.kb.actors.get(mentions[g.i].label_) is not None
+                        and self.kb.actors[mentions[g.i].label_].kind == "state"))
                 elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
                     stack.extend((g, False) for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children)
                                  if g.dep_ == "pobj")

@@ -78,6 +78,7 @@ class Coreference:
         self.expletive_verbs = frozenset(cues.get("expletive_verbs", []))
         self.plurals = frozenset(cues.get("plural_anaphors", []))
         self.first_person = frozenset(cues.get("first_person_anaphors", []))
+        self.affiliate_nouns = frozenset(cues.get("affiliate_nouns", []))
         self.countries = {alias.casefold(): a.id for a in kb.actors.values() if a.kind == "state" and not a.part_of
                           for alias in a.aliases}
         self.forces_by_first: dict[str, list[tuple[str, ...]]] = {}
@@ -97,7 +98,9 @@ class Coreference:
         n = _phrase_length(self.phrases_by_first, doc, i, len(doc))
         if n:
             after = doc[i + n] if i + n < len(doc) else None
-            return 0 if after is not None and after.lower_ == "of" else n  # "the group of states"
+            # "the group of states" is no anaphor; "accused the movement of colluding" is
+            gerund = i + n + 1 < len(doc) and doc[i + n + 1].tag_ == "VBG"
+            return 0 if after is not None and after.lower_ == "of" and not gerund else n
         if token.lower_ in self.plurals:
             return 1
         if token.lower_ in self.pronouns and not (token.lower_ == "it" and self._expletive(token)):
@@ -169,6 +172,8 @@ class Coreference:
         previous_subject: str | None = None
         focus_at: dict[int, str] = {}
         resolved_starts: set[int] = set()
+        replaced: set[int] = set()    # mentions of a parent standing in "the <parent> affiliate"
+        seen: list[str] = []          # actors mentioned so far
         for sent in doc.sents:
             if focus:
                 focus_at[sent.start] = focus
@@ -179,7 +184,14 @@ class Coreference:
             i = sent.start
             while i < sent.end:
                 span = mentions.get(i)
+                affiliate = self._affiliate(span, focus, seen) if span is not None else None
+                if affiliate is not None:  # "the al-Qaeda affiliate": the group in focus, not al-Qaeda
+                    replaced.add(span.start)
+                    span = Span(doc, affiliate[0], affiliate[1], label=affiliate[2], span_id="coref")
+                    resolved.append(span)
+                    resolved_starts.add(span.start)
                 if span is not None:
+                    seen.append(span.label_)
                     kind = self._kind(span.label_)
                     if kind in IT_KINDS:
                         entities.append((span.start, span.label_))
@@ -218,8 +230,28 @@ class Coreference:
         doc.user_data[FOCUS_KEY] = focus_at
         resolved += self._state_forces(doc)
         if resolved:
-            doc.spans[SPAN_KEY] = sorted([*doc.spans[SPAN_KEY], *resolved], key=lambda s: s.start)
+            kept = [s for s in doc.spans[SPAN_KEY] if s.start not in replaced or s.id_ == "coref"]
+            doc.spans[SPAN_KEY] = sorted([*kept, *resolved], key=lambda s: s.start)
         return doc
+
+    def _affiliate(self, span: Span, focus: str | None, seen: list[str]) -> tuple[int, int, str] | None:
+        """(start, end, group) when `span` names the parent in "the <parent> affiliate" (`affiliate_nouns`):
+        the group in focus if the knowledge base has it part of that parent, else the last such one named."""
+        head = span.root.head
+        if span.root.dep_ not in ("compound", "amod", "nmod") or head.lower_ not in self.affiliate_nouns or \
+                head.i < span.end or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts):
+            return None
+        children = [a for a in ([focus] if focus else []) + seen[::-1] if a and self._part_of(a, span.label_)]
+        start = min(c.i for c in head.lefts if c.dep_ == "det")
+        return (start, head.i + 1, children[0]) if children else None
+
+    def _part_of(self, actor_id: str, parent: str) -> bool:
+        actor, steps = self.kb.actors.get(actor_id), 0
+        while actor is not None and actor.part_of and steps < 5:
+            if actor.part_of == parent:
+                return True
+            actor, steps = self.kb.actors.get(actor.part_of), steps + 1
+        return False
 
     def _state_forces(self, doc: Doc) -> list[Span]:
         """ "Soldiers", "government forces", "the authorities", "a military base" without a name of their
@@ -232,7 +264,12 @@ class Coreference:
         counts: dict[str, int] = {}
         for span in states:
             counts[self.kb.state_of(span.label_)] = counts.get(self.kb.state_of(span.label_), 0) + 1
-        main = max(sorted(counts), key=counts.get) if counts else self._country_of_places(doc)
+        first = {}
+        for span in states:
+            first.setdefault(self.kb.state_of(span.label_), span.start)
+        # the state named most, of those the first named (the text's own: "Mali's junta expelled the
+        # French ambassador. The regime ...")
+        main = min(counts, key=lambda s: (-counts[s], first[s])) if counts else self._country_of_places(doc)
         if main is None:
             return []
         taken = {i for s in spans for i in range(s.start, s.end)}
