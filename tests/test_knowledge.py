@@ -138,3 +138,9 @@ def test_user_alias_owned_by_another_actor_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, "- id: X_FRONT\n  kind: armed_group\n  aliases: [Pakistani Taliban]\n")
     with pytest.raises(KnowledgeError, match="Pakistani Taliban"):
         load_knowledge(path)
+
+
+def test_part_of_follows_the_chain_of_parents_and_not_the_other_way() -> None:
+    kb = load_knowledge()
+    assert kb.is_part_of("JNIM", "AQ") and kb.is_part_of("ISWAP", "IS")
+    assert not kb.is_part_of("AQ", "JNIM") and not kb.is_part_of("JNIM", "IS") and not kb.is_part_of("JNIM", "JNIM")

@@ -62,8 +62,7 @@ class ArgumentFinder:
                 elif child.dep_ == "prep" and child.lower_ == "from" and token.lemma_.lower() in self.member_nouns:
                     # "fighters from al-Shabaab" are al-Shabaab's; "fighters from Somalia" are no state's
                     stack.extend((g, False) for g in child.children if g.dep_ == "pobj" and not (
-                        g.i in mentions and self.kb.actors.get(mentions[g.i].label_) is not None
-                        and self.kb.actors[mentions[g.i].label_].kind == "state"))
+                        g.i in mentions and getattr(self.kb.actors.get(mentions[g.i].label_), "kind", None) == "state"))
                 elif child.dep_ == "prep" and child.lower_ == "such":  # "such as"
                     stack.extend((g, False) for c in child.children for g in ([c] if c.dep_ == "pobj" else c.children)
                                  if g.dep_ == "pobj")

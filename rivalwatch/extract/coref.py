@@ -241,17 +241,9 @@ class Coreference:
         if span.root.dep_ not in ("compound", "amod", "nmod") or head.lower_ not in self.affiliate_nouns or \
                 head.i < span.end or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.lefts):
             return None
-        children = [a for a in ([focus] if focus else []) + seen[::-1] if a and self._part_of(a, span.label_)]
+        child = next((a for a in [focus, *reversed(seen)] if a and self.kb.is_part_of(a, span.label_)), None)
         start = min(c.i for c in head.lefts if c.dep_ == "det")
-        return (start, head.i + 1, children[0]) if children else None
-
-    def _part_of(self, actor_id: str, parent: str) -> bool:
-        actor, steps = self.kb.actors.get(actor_id), 0
-        while actor is not None and actor.part_of and steps < 5:
-            if actor.part_of == parent:
-                return True
-            actor, steps = self.kb.actors.get(actor.part_of), steps + 1
-        return False
+        return (start, head.i + 1, child) if child else None
 
     def _state_forces(self, doc: Doc) -> list[Span]:
         """ "Soldiers", "government forces", "the authorities", "a military base" without a name of their
@@ -262,11 +254,11 @@ class Coreference:
         spans = list(doc.spans[SPAN_KEY])
         states = [s for s in spans if self._kind(s.label_) == "state"]
         counts: dict[str, int] = {}
+        first: dict[str, int] = {}
         for span in states:
-            counts[self.kb.state_of(span.label_)] = counts.get(self.kb.state_of(span.label_), 0) + 1
-        first = {}
-        for span in states:
-            first.setdefault(self.kb.state_of(span.label_), span.start)
+            state = self.kb.state_of(span.label_)
+            counts[state] = counts.get(state, 0) + 1
+            first.setdefault(state, span.start)
         # the state named most, of those the first named (the text's own: "Mali's junta expelled the
         # French ambassador. The regime ...")
         main = min(counts, key=lambda s: (-counts[s], first[s])) if counts else self._country_of_places(doc)

@@ -48,6 +48,16 @@ class KnowledgeBase:
             current = actor.part_of
         return current
 
+    def is_part_of(self, actor_id: str, parent: str) -> bool:
+        """Is `parent` among the groups `actor_id` is part of, directly or through others (JNIM -> AQ)?"""
+        seen = {actor_id}
+        actor = self.actors.get(actor_id)
+        while actor is not None and actor.part_of and actor.part_of not in seen:
+            if actor.part_of == parent:
+                return True
+            seen.add(actor.part_of)
+            actor = self.actors.get(actor.part_of)
+        return False
 
     def government_of(self, actor_id: str, date: str | None) -> str:
         """The government of the day a country stood for on `date` ("Afghan forces" in 2020 are the
